@@ -1,0 +1,30 @@
+/*
+ * The command-line front end: the only code that reads argv, prints, and
+ * chooses an exit status (DESIGN §2).
+ */
+#ifndef MARSDIAG_CLI_H
+#define MARSDIAG_CLI_H
+
+#include <stdbool.h>
+
+#include "marsdiag/scan.h"
+
+/* Exit statuses (DESIGN §2). */
+enum {
+    EXIT_CLEAN = 0,    /* nothing at or above --fail-on */
+    EXIT_FINDINGS = 1, /* findings at or above --fail-on */
+    EXIT_USAGE = 2,    /* usage or rule-file error */
+    EXIT_UNREADABLE = 3 /* an input could not be read at all */
+};
+
+int cmd_facts(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+int cmd_limits(int argc, char **argv);
+
+/* Print "marsdiag: " and the message to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Handle --limit NAME=VALUE; returns false (after an error) if invalid. */
+bool cli_limit(struct md_limits *lim, const char *arg);
+
+#endif

@@ -1,0 +1,96 @@
+/* marsdiag: entry point, global options and command dispatch. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "marsdiag/limits.h"
+
+static const char usage[] =
+    "usage: marsdiag COMMAND [OPTIONS] PATH...\n"
+    "\n"
+    "Offline analyzer for Microsoft Azure Recovery Services (MARS) agent\n"
+    "support bundles: zips (nested zips and .gz members included), folders\n"
+    "and single files (registry exports, engine logs, netsh and PowerShell\n"
+    "captures, .NET config, event log XML).\n"
+    "\n"
+    "commands:\n"
+    "  scan PATH...     list every input of each bundle with its type,\n"
+    "                   encoding, status and diagnostics\n"
+    "  facts PATH...    print every evidence record with its provenance\n"
+    "                   (file, line, registry key and value, XML path), JSON\n"
+    "  limits           list the resource limits and their defaults\n"
+    "\n"
+    "options (scan, facts):\n"
+    "  --format text|json   output format of scan (default text)\n"
+    "  --kind KIND          facts: only records of this kind (repeatable)\n"
+    "  --limit NAME=VALUE   change a limit (see 'marsdiag limits')\n"
+    "  --color auto|always|never\n"
+    "  -h, --help           this help\n"
+    "  --version            print the version\n"
+    "\n"
+    "exit status: 0 done; 2 usage error; 3 an input could not be read.\n"
+    "Secrets (proxy passwords) are never printed.\n";
+
+void
+cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("marsdiag: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+bool
+cli_limit(struct md_limits *lim, const char *arg)
+{
+    if (md_limits_set(lim, arg) == 0)
+        return true;
+    cli_error("bad limit '%s' (see 'marsdiag limits')", arg);
+    return false;
+}
+
+int
+cmd_limits(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1) {
+        cli_error("limits takes no arguments");
+        return EXIT_USAGE;
+    }
+    size_t n;
+    const struct md_limit_info *t = md_limits_table(&n);
+    for (size_t i = 0; i < n; i++)
+        printf("%-16s %-12llu %s\n", t[i].name, (unsigned long long)t[i].def,
+               t[i].doc);
+    return EXIT_CLEAN;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
+        strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return EXIT_CLEAN;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("marsdiag %s\n", md_version());
+        return EXIT_CLEAN;
+    }
+    if (strcmp(cmd, "scan") == 0)
+        return cmd_scan(argc - 1, argv + 1);
+    if (strcmp(cmd, "facts") == 0)
+        return cmd_facts(argc - 1, argv + 1);
+    if (strcmp(cmd, "limits") == 0)
+        return cmd_limits(argc - 1, argv + 1);
+    cli_error("unknown command '%s' (see 'marsdiag --help')", cmd);
+    return EXIT_USAGE;
+}

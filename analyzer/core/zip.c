@@ -1,0 +1,687 @@
+/*
+ * ZIP archives read in-process (PKWARE APPNOTE 6.3.10): central directory,
+ * zip64, data descriptors, stored and deflate members; nothing extracted.
+ *
+ * A zip file on disk is read from its central directory (the authority on
+ * names and sizes). A zip inside a zip, or a file whose central directory
+ * is missing or damaged, is read by walking its local headers in order as a
+ * stream ("salvage"), resynchronising on the next local header signature
+ * after a damaged member. Every member is inflated once, as a stream, with
+ * its CRC-32 and size checked at the end.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "walk.h"
+
+#define SIG_LOCAL 0x04034b50u
+#define SIG_CENTRAL 0x02014b50u
+#define SIG_EOCD 0x06054b50u
+#define SIG_EOCD64 0x06064b50u
+#define SIG_LOC64 0x07064b50u
+#define SIG_DD 0x08074b50u
+
+#define FLAG_ENCRYPTED 0x0001u
+#define FLAG_DD 0x0008u
+#define FLAG_STRONG 0x0040u
+
+static uint16_t
+le16(const unsigned char *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t
+le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+static uint64_t
+le64(const unsigned char *p)
+{
+    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+/* DOS date and time to Unix seconds, taking the local fields as UTC (the
+ * zip does not say which zone; reports say "archive time"). */
+static int64_t
+dos_time(uint16_t date, uint16_t tm)
+{
+    struct tm t = {0};
+    t.tm_year = ((date >> 9) & 0x7F) + 80;
+    t.tm_mon = ((date >> 5) & 0x0F) - 1;
+    t.tm_mday = date & 0x1F;
+    t.tm_hour = (tm >> 11) & 0x1F;
+    t.tm_min = (tm >> 5) & 0x3F;
+    t.tm_sec = (tm & 0x1F) * 2;
+    if (t.tm_mon < 0 || t.tm_mday == 0)
+        return 0;
+    return (int64_t)timegm(&t);
+}
+
+struct zentry {
+    const char *name;
+    uint16_t flags, method;
+    uint32_t crc;
+    uint64_t csize, usize, offset;
+    int64_t mtime;
+    bool zip64;
+};
+
+/* Fields from the extra block: zip64 sizes (0x0001), Unix mtime (0x5455). */
+static void
+parse_extra(struct zentry *e, const unsigned char *x, size_t n, bool central,
+            bool need_usize, bool need_csize, bool need_off)
+{
+    while (n >= 4) {
+        uint16_t id = le16(x), sz = le16(x + 2);
+        if ((size_t)sz + 4 > n)
+            break;
+        const unsigned char *d = x + 4;
+        if (id == 0x0001) {
+            size_t k = 0;
+            e->zip64 = true;
+            if (need_usize && k + 8 <= sz) {
+                e->usize = le64(d + k);
+                k += 8;
+            }
+            if (need_csize && k + 8 <= sz) {
+                e->csize = le64(d + k);
+                k += 8;
+            }
+            if (need_off && central && k + 8 <= sz)
+                e->offset = le64(d + k);
+        } else if (id == 0x5455 && sz >= 5 && (d[0] & 1)) {
+            e->mtime = (int64_t)(int32_t)le32(d + 1);
+        }
+        x += 4 + sz;
+        n -= 4 + (size_t)sz;
+    }
+}
+
+/* ---- member data as a stream ----------------------------------------- */
+
+struct member {
+    struct md_stream s;
+    struct md_walk *w;
+    struct md_bufsrc *src;
+    const struct zentry *e;
+    bool known_size; /* csize is reliable (central directory, or no DD) */
+    z_stream z;
+    bool zinit, done;
+    uint64_t in, out;
+    uint32_t crc;
+};
+
+static ssize_t
+member_fail_src(struct member *m)
+{
+    struct md_stream *ss = m->src->src;
+    if (ss->st == MD_ERR_TRUNCATED || ss->st == MD_OK)
+        return md_stream_fail(&m->s, MD_ERR_TRUNCATED, NULL,
+                              "member data ends early after %llu of its bytes",
+                              (unsigned long long)m->in);
+    return md_stream_fail(&m->s, ss->st, ss->limit, "%s", ss->err);
+}
+
+/* Read a data descriptor after the member's data: optional signature, CRC,
+ * then 4- or 8-byte sizes. Updates the expected values in a copy. */
+static ssize_t
+member_read_dd(struct member *m, uint32_t *crc, uint64_t *csize,
+               uint64_t *usize)
+{
+    size_t need = m->e->zip64 ? 24 : 16;
+    ssize_t avail = md_bufsrc_fill(m->src, need);
+    if (avail < 0 || (size_t)avail < need - 4)
+        return member_fail_src(m);
+    const unsigned char *p = m->src->buf + m->src->pos;
+    size_t k = 0;
+    if (le32(p) == SIG_DD)
+        k = 4;
+    else
+        need -= 4;
+    if ((size_t)avail < need)
+        return member_fail_src(m);
+    *crc = le32(p + k);
+    if (m->e->zip64) {
+        *csize = le64(p + k + 4);
+        *usize = le64(p + k + 12);
+    } else {
+        *csize = le32(p + k + 4);
+        *usize = le32(p + k + 8);
+    }
+    md_bufsrc_skip(m->src, need);
+    return 0;
+}
+
+static ssize_t
+member_finish(struct member *m)
+{
+    m->done = true;
+    uint32_t crc = m->e->crc;
+    uint64_t csize = m->e->csize, usize = m->e->usize;
+    if (!m->known_size && (m->e->flags & FLAG_DD) &&
+        member_read_dd(m, &crc, &csize, &usize) < 0)
+        return -1;
+    if (m->crc != crc)
+        return md_stream_fail(&m->s, MD_ERR_CRC, NULL,
+                              "crc mismatch: stored %08x, computed %08x",
+                              (unsigned)crc, (unsigned)m->crc);
+    if (m->out != usize)
+        return md_stream_fail(&m->s, MD_ERR_CORRUPT, NULL,
+                              "size mismatch: stored %llu, got %llu",
+                              (unsigned long long)usize,
+                              (unsigned long long)m->out);
+    return 0;
+}
+
+static ssize_t
+member_check_limits(struct member *m, size_t got)
+{
+    const struct md_limits *l = &m->w->o->limits;
+    if (!md_walk_account(m->w, got))
+        return md_stream_fail(&m->s, MD_ERR_LIMIT, "bundle_bytes",
+                              "bundle larger than limit 'bundle_bytes' "
+                              "(%llu) once decompressed",
+                              (unsigned long long)l->bundle_bytes);
+    if (m->out > l->member_bytes)
+        return md_stream_fail(&m->s, MD_ERR_LIMIT, "member_bytes",
+                              "member larger than limit 'member_bytes' "
+                              "(%llu) once decompressed",
+                              (unsigned long long)l->member_bytes);
+    if (m->out > (1u << 20) && m->out / (m->in ? m->in : 1) > l->ratio)
+        return md_stream_fail(&m->s, MD_ERR_LIMIT, "ratio",
+                              "compression ratio above limit 'ratio' (%llu)",
+                              (unsigned long long)l->ratio);
+    return 0;
+}
+
+static ssize_t
+member_read(struct md_stream *s, unsigned char *buf, size_t n)
+{
+    struct member *m = (struct member *)s;
+    if (s->st != MD_OK)
+        return -1;
+    if (m->done || n == 0)
+        return 0;
+    if (n > (1u << 30))
+        n = 1u << 30;
+    for (;;) {
+        uint64_t left = m->known_size ? m->e->csize - m->in : UINT64_MAX;
+        size_t got = 0;
+        if (m->e->method == 0) {
+            if (left == 0)
+                break;
+            ssize_t avail = md_bufsrc_fill(m->src, 1);
+            if (avail <= 0)
+                return member_fail_src(m);
+            size_t k = (size_t)avail < n ? (size_t)avail : n;
+            if (k > left)
+                k = (size_t)left;
+            memcpy(buf, m->src->buf + m->src->pos, k);
+            md_bufsrc_skip(m->src, k);
+            m->in += k;
+            got = k;
+        } else {
+            ssize_t avail = md_bufsrc_fill(m->src, 1);
+            if (avail < 0 || (avail == 0 && left))
+                return member_fail_src(m);
+            size_t k = (size_t)avail;
+            if (k > left)
+                k = (size_t)left;
+            m->z.next_in = m->src->buf + m->src->pos;
+            m->z.avail_in = (uInt)k;
+            m->z.next_out = buf;
+            m->z.avail_out = (uInt)n;
+            int zr = inflate(&m->z, Z_NO_FLUSH);
+            size_t used = k - m->z.avail_in;
+            got = n - m->z.avail_out;
+            md_bufsrc_skip(m->src, used);
+            m->in += used;
+            if (zr == Z_STREAM_END) {
+                m->done = true;
+            } else if (zr == Z_BUF_ERROR && used == 0 && got == 0) {
+                return md_stream_fail(s, MD_ERR_TRUNCATED, NULL,
+                                      "deflate data ends early after %llu "
+                                      "bytes",
+                                      (unsigned long long)m->in);
+            } else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+                return md_stream_fail(s, MD_ERR_CORRUPT, NULL,
+                                      "deflate data damaged after %llu bytes: "
+                                      "%s",
+                                      (unsigned long long)m->in,
+                                      m->z.msg ? m->z.msg : "inflate error");
+            }
+        }
+        m->out += got;
+        m->crc = (uint32_t)crc32(m->crc, buf, (uInt)got);
+        if (member_check_limits(m, got) < 0)
+            return -1;
+        bool end = m->done ||
+                   (m->e->method == 0 && m->known_size && m->in == m->e->csize);
+        if (end && member_finish(m) < 0)
+            return -1;
+        if (got)
+            return (ssize_t)got;
+        if (end)
+            return 0;
+    }
+    if (member_finish(m) < 0)
+        return -1;
+    return 0;
+}
+
+static void
+member_init(struct member *m, struct md_walk *w, struct md_bufsrc *src,
+            const struct zentry *e, bool known_size)
+{
+    memset(m, 0, sizeof *m);
+    m->s.read = member_read;
+    m->w = w;
+    m->src = src;
+    m->e = e;
+    m->known_size = known_size;
+}
+
+/* A member's path in the bundle: its name, under the archive's own path
+ * unless the archive is the bundle itself. */
+static const char *
+member_path(struct md_walk *w, const struct md_input *zin, const char *name)
+{
+    return md_walk_join(w, zin == w->root ? NULL : zin->path, name,
+                        strlen(name));
+}
+
+/* Read one member's data through the walker. Returns non-OK only for
+ * errors that stop the whole archive (no memory). */
+static enum md_status
+read_member(struct md_walk *w, struct md_input *zin, struct md_bufsrc *src,
+            const struct zentry *e, bool known_size, bool *resync)
+{
+    *resync = false;
+    const char *path = member_path(w, zin, e->name);
+    if (!path)
+        return MD_ERR_NOMEM;
+    size_t plen = strlen(path);
+    if (plen && path[plen - 1] == '/')
+        return MD_OK; /* a folder entry */
+    struct md_input *in = md_walk_input(w, path, zin->depth + 1, e->mtime);
+    if (!in && !w->entries_refused)
+        return MD_ERR_NOMEM;
+    struct md_arena *a = &w->b->arena;
+    if (e->flags & (FLAG_ENCRYPTED | FLAG_STRONG)) {
+        if (in)
+            md_input_diag(a, in, MD_GRADE_FATAL, MD_ERR_ENCRYPTED, 0, 0, NULL,
+                          "encrypted member; not read");
+        *resync = !known_size;
+        return MD_OK;
+    }
+    if (e->method != 0 && e->method != 8) {
+        if (in)
+            md_input_diag(a, in, MD_GRADE_FATAL, MD_ERR_METHOD, 0, 0, NULL,
+                          "compression method %u not supported; not read",
+                          e->method);
+        *resync = !known_size;
+        return MD_OK;
+    }
+    if (e->method == 0 && !known_size) {
+        if (in)
+            md_input_diag(a, in, MD_GRADE_FATAL, MD_ERR_METHOD, 0, 0, NULL,
+                          "stored member with a data descriptor cannot be "
+                          "read without the central directory");
+        *resync = true;
+        return MD_OK;
+    }
+    struct member m;
+    member_init(&m, w, src, e, known_size);
+    if (e->method == 8) {
+        if (inflateInit2(&m.z, -MAX_WBITS) != Z_OK)
+            return MD_ERR_NOMEM;
+        m.zinit = true;
+    }
+    enum md_status rc = MD_OK;
+    if (in)
+        rc = md_walk_entry(w, in, &m.s);
+    /* The walker may have stopped early (skipped entry, parser gave up):
+     * drain the member so that the stream is positioned after it and its
+     * CRC is still checked when it was read. */
+    if (m.s.st == MD_OK && !known_size) {
+        unsigned char tmp[16384];
+        while (member_read(&m.s, tmp, sizeof tmp) > 0)
+            ;
+    }
+    if (m.s.st != MD_OK) {
+        if (in && (!in->has_diag || in->worst < MD_GRADE_FAILED))
+            md_input_diag(a, in, MD_GRADE_FAILED, m.s.st, 0, m.out,
+                          m.s.limit, "%s", m.s.err);
+        /* After damage the stream position is unknown: look for the next
+         * local header. With a known size we can seek instead. */
+        *resync = !known_size;
+    }
+    if (m.zinit)
+        inflateEnd(&m.z);
+    return rc;
+}
+
+/* ---- streaming walk over local headers ------------------------------- */
+
+/* Skip to the next local header signature; false at the end. */
+static bool
+resync_local(struct md_bufsrc *src, uint64_t *skipped)
+{
+    for (;;) {
+        ssize_t avail = md_bufsrc_fill(src, MD_BUFSRC_SIZE);
+        if (avail < 4)
+            return false;
+        const unsigned char *p = src->buf + src->pos;
+        for (size_t i = 0; i + 4 <= (size_t)avail; i++) {
+            if (p[i] == 'P' && le32(p + i) == SIG_LOCAL) {
+                md_bufsrc_skip(src, i);
+                *skipped += i;
+                return true;
+            }
+        }
+        md_bufsrc_skip(src, (size_t)avail - 3);
+        *skipped += (size_t)avail - 3;
+    }
+}
+
+enum md_status
+md_zip_read_stream(struct md_walk *w, struct md_input *zin,
+                   struct md_bufsrc *src)
+{
+    struct md_arena *a = &w->b->arena;
+    enum md_status rc = MD_OK;
+    uint64_t nmembers = 0;
+    for (;;) {
+        ssize_t avail = md_bufsrc_fill(src, 30);
+        if (avail < 0) {
+            struct md_stream *s = src->src;
+            md_input_diag(a, zin, MD_GRADE_FAILED, s->st, 0, src->consumed,
+                          s->limit, "%s", s->err);
+            break;
+        }
+        if (avail < 4)
+            break;
+        const unsigned char *p = src->buf + src->pos;
+        uint32_t sig = le32(p);
+        if (sig == SIG_CENTRAL || sig == SIG_EOCD || sig == SIG_EOCD64)
+            break; /* the central directory: every member has been seen */
+        if (sig != SIG_LOCAL) {
+            uint64_t at = src->consumed, skipped = 0;
+            md_bufsrc_skip(src, 1);
+            bool found = resync_local(src, &skipped);
+            md_input_diag(a, zin, MD_GRADE_WARN, MD_ERR_CORRUPT, 0, at, NULL,
+                          "no member header at byte %llu; skipped %llu "
+                          "bytes%s",
+                          (unsigned long long)at,
+                          (unsigned long long)skipped + 1,
+                          found ? " to the next one" : " to the end");
+            if (!found)
+                break;
+            continue;
+        }
+        if (avail < 30) {
+            md_input_diag(a, zin, MD_GRADE_FAILED, MD_ERR_TRUNCATED, 0,
+                          src->consumed, NULL,
+                          "archive ends inside a member header");
+            break;
+        }
+        struct zentry e = {0};
+        e.flags = le16(p + 6);
+        e.method = le16(p + 8);
+        e.mtime = dos_time(le16(p + 12), le16(p + 10));
+        e.crc = le32(p + 14);
+        e.csize = le32(p + 18);
+        e.usize = le32(p + 22);
+        size_t nlen = le16(p + 26), xlen = le16(p + 28);
+        uint64_t hdr_at = src->consumed;
+        avail = md_bufsrc_fill(src, 30 + nlen + xlen);
+        if (avail < 0 || (size_t)avail < 30 + nlen + xlen) {
+            md_input_diag(a, zin, MD_GRADE_FAILED, MD_ERR_TRUNCATED, 0,
+                          hdr_at, NULL,
+                          "archive ends inside a member header");
+            break;
+        }
+        p = src->buf + src->pos;
+        char *name = md_arena_strndup(a, (const char *)p + 30, nlen);
+        if (!name) {
+            rc = MD_ERR_NOMEM;
+            break;
+        }
+        for (char *c = name; *c; c++)
+            if (*c == '\\')
+                *c = '/';
+        e.name = name;
+        parse_extra(&e, p + 30 + nlen, xlen, false, e.usize == 0xFFFFFFFFu,
+                    e.csize == 0xFFFFFFFFu, false);
+        md_bufsrc_skip(src, 30 + nlen + xlen);
+        nmembers++;
+        bool known = !(e.flags & FLAG_DD);
+        bool resync = false;
+        if ((rc = read_member(w, zin, src, &e, known, &resync)) != MD_OK)
+            break;
+        if (known && !resync) {
+            /* Skip whatever of the data the member stream did not take
+             * (an encrypted or unsupported member, or one not read). */
+            uint64_t data_end = hdr_at + 30 + nlen + xlen + e.csize;
+            while (src->consumed < data_end) {
+                ssize_t k = md_bufsrc_fill(src, MD_BUFSRC_SIZE);
+                if (k <= 0)
+                    break;
+                uint64_t want = data_end - src->consumed;
+                md_bufsrc_skip(src, (size_t)k < want ? (size_t)k
+                                                     : (size_t)want);
+            }
+        }
+        if (resync) {
+            uint64_t skipped = 0;
+            if (!resync_local(src, &skipped))
+                break;
+        }
+    }
+    if (nmembers == 0 && !zin->has_diag)
+        md_input_diag(a, zin, MD_GRADE_INFO, MD_OK, 0, MD_NO_OFFSET, NULL,
+                      "archive has no members");
+    return rc;
+}
+
+/* ---- central directory ---------------------------------------------- */
+
+struct cdir {
+    struct zentry *v;
+    size_t n;
+    uint64_t cd_off, cd_size, nentries;
+    int64_t shift; /* bytes prepended to the archive (self-extractors) */
+};
+
+static ssize_t
+pread_all(int fd, void *buf, size_t n, uint64_t off)
+{
+    struct md_fd_stream fs;
+    md_fd_stream_init(&fs, fd, off, n);
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = fs.s.read(&fs.s, (unsigned char *)buf + got, n - got);
+        if (r <= 0)
+            return -1;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
+/* Find and read the end records. Returns false when there is no usable
+ * end of central directory (the caller salvages from local headers). */
+static bool
+find_eocd(int fd, uint64_t size, struct cdir *cd, const char **why)
+{
+    size_t tail = size < 65557 ? (size_t)size : 65557;
+    unsigned char *buf = malloc(tail ? tail : 1);
+    bool ok = false;
+    *why = "no end of central directory record";
+    if (!buf || tail < 22 || pread_all(fd, buf, tail, size - tail) < 0)
+        goto out;
+    for (size_t i = tail - 22 + 1; i-- > 0;) {
+        if (buf[i] != 'P' || le32(buf + i) != SIG_EOCD)
+            continue;
+        const unsigned char *p = buf + i;
+        uint64_t eocd_at = size - tail + i;
+        cd->nentries = le16(p + 10);
+        cd->cd_size = le32(p + 12);
+        cd->cd_off = le32(p + 16);
+        if (cd->nentries == 0xFFFF || cd->cd_size == 0xFFFFFFFFu ||
+            cd->cd_off == 0xFFFFFFFFu) {
+            /* zip64: locator just before the end record. */
+            unsigned char loc[20], e64[56];
+            if (eocd_at < 20 || pread_all(fd, loc, 20, eocd_at - 20) < 0 ||
+                le32(loc) != SIG_LOC64) {
+                *why = "zip64 end locator missing";
+                goto out;
+            }
+            uint64_t e64_at = le64(loc + 8);
+            if (e64_at + 56 > size || pread_all(fd, e64, 56, e64_at) < 0 ||
+                le32(e64) != SIG_EOCD64) {
+                *why = "zip64 end record missing";
+                goto out;
+            }
+            cd->nentries = le64(e64 + 32);
+            cd->cd_size = le64(e64 + 40);
+            cd->cd_off = le64(e64 + 48);
+            cd->shift = (int64_t)e64_at - (int64_t)(cd->cd_off + cd->cd_size);
+        } else {
+            cd->shift = (int64_t)eocd_at - (int64_t)(cd->cd_off + cd->cd_size);
+        }
+        if (cd->shift < 0 || cd->cd_off + (uint64_t)cd->shift + cd->cd_size >
+                                 size) {
+            *why = "central directory lies outside the file";
+            goto out;
+        }
+        ok = true;
+        break;
+    }
+out:
+    free(buf);
+    return ok;
+}
+
+static bool
+read_cdir(struct md_walk *w, int fd, struct cdir *cd, const char **why)
+{
+    struct md_arena *a = &w->b->arena;
+    if (cd->nentries > w->o->limits.entries)
+        cd->nentries = w->o->limits.entries + 1; /* the walker reports it */
+    if (cd->cd_size > (512u << 20)) {
+        *why = "central directory larger than 512 MiB";
+        return false;
+    }
+    unsigned char *buf = malloc(cd->cd_size ? cd->cd_size : 1);
+    if (!buf) {
+        *why = "out of memory";
+        return false;
+    }
+    bool ok = false;
+    if (pread_all(fd, buf, cd->cd_size, cd->cd_off + (uint64_t)cd->shift) < 0) {
+        *why = "central directory cannot be read";
+        goto out;
+    }
+    cd->v = md_arena_calloc(a, (cd->nentries ? cd->nentries : 1) *
+                                   sizeof *cd->v);
+    if (!cd->v) {
+        *why = "out of memory";
+        goto out;
+    }
+    size_t off = 0;
+    for (cd->n = 0; cd->n < cd->nentries; cd->n++) {
+        if (off + 46 > cd->cd_size || le32(buf + off) != SIG_CENTRAL) {
+            *why = "central directory damaged";
+            goto out;
+        }
+        const unsigned char *p = buf + off;
+        struct zentry *e = &cd->v[cd->n];
+        e->flags = le16(p + 8);
+        e->method = le16(p + 10);
+        e->mtime = dos_time(le16(p + 14), le16(p + 12));
+        e->crc = le32(p + 16);
+        e->csize = le32(p + 20);
+        e->usize = le32(p + 24);
+        size_t nlen = le16(p + 28), xlen = le16(p + 30), clen = le16(p + 32);
+        e->offset = le32(p + 42);
+        if (off + 46 + nlen + xlen + clen > cd->cd_size) {
+            *why = "central directory damaged";
+            goto out;
+        }
+        char *name = md_arena_strndup(a, (const char *)p + 46, nlen);
+        if (!name) {
+            *why = "out of memory";
+            goto out;
+        }
+        for (char *c = name; *c; c++)
+            if (*c == '\\')
+                *c = '/';
+        e->name = name;
+        parse_extra(e, p + 46 + nlen, xlen, true, e->usize == 0xFFFFFFFFu,
+                    e->csize == 0xFFFFFFFFu, e->offset == 0xFFFFFFFFu);
+        e->offset += (uint64_t)cd->shift;
+        off += 46 + nlen + xlen + clen;
+    }
+    ok = true;
+out:
+    free(buf);
+    return ok;
+}
+
+enum md_status
+md_zip_read_fd(struct md_walk *w, struct md_input *zin, int fd, uint64_t size)
+{
+    struct md_arena *a = &w->b->arena;
+    struct cdir cd = {0};
+    const char *why = NULL;
+    enum md_status rc = MD_OK;
+    zin->bytes = size;
+    if (!find_eocd(fd, size, &cd, &why) || !read_cdir(w, fd, &cd, &why)) {
+        md_input_diag(a, zin, MD_GRADE_WARN, MD_ERR_CORRUPT, 0, MD_NO_OFFSET,
+                      NULL, "%s; members recovered from local headers", why);
+        struct md_fd_stream fs;
+        md_fd_stream_init(&fs, fd, 0, size);
+        struct md_bufsrc src;
+        if ((rc = md_bufsrc_init(&src, &fs.s)) != MD_OK)
+            return rc;
+        rc = md_zip_read_stream(w, zin, &src);
+        md_bufsrc_free(&src);
+        return rc;
+    }
+    if (cd.n == 0)
+        md_input_diag(a, zin, MD_GRADE_INFO, MD_OK, 0, MD_NO_OFFSET, NULL,
+                      "archive has no members");
+    for (size_t i = 0; i < cd.n && rc == MD_OK; i++) {
+        struct zentry *e = &cd.v[i];
+        unsigned char lh[30];
+        if (e->offset + 30 > size || pread_all(fd, lh, 30, e->offset) < 0 ||
+            le32(lh) != SIG_LOCAL) {
+            const char *path = member_path(w, zin, e->name);
+            struct md_input *in =
+                path ? md_walk_input(w, path, zin->depth + 1, e->mtime) : NULL;
+            if (in)
+                md_input_diag(a, in, MD_GRADE_FATAL, MD_ERR_CORRUPT, 0,
+                              e->offset, NULL,
+                              "no member header at byte %llu",
+                              (unsigned long long)e->offset);
+            continue;
+        }
+        uint64_t data = e->offset + 30 + le16(lh + 26) + le16(lh + 28);
+        struct md_fd_stream fs;
+        md_fd_stream_init(&fs, fd, data, e->csize);
+        struct md_bufsrc src;
+        if ((rc = md_bufsrc_init(&src, &fs.s)) != MD_OK)
+            break;
+        bool resync;
+        rc = read_member(w, zin, &src, e, true, &resync);
+        md_bufsrc_free(&src);
+    }
+    return rc;
+}

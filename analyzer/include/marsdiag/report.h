@@ -1,0 +1,41 @@
+/*
+ * Report writers: evidence records, inputs and bundles as JSON or text.
+ *
+ * The JSON shapes are contracts (DESIGN §3, docs/evidence.md): keys may be
+ * added, never renamed. Writers only format what they are given; they
+ * never decide anything. Output goes to the FILE the caller passes.
+ */
+#ifndef MARSDIAG_REPORT_H
+#define MARSDIAG_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "marsdiag/evidence.h"
+#include "marsdiag/json.h"
+#include "marsdiag/scan.h"
+
+#define MD_FACTS_SCHEMA "marsdiag.facts/1"
+#define MD_REPORT_SCHEMA "marsdiag.report/1"
+
+/* One evidence record as a JSON object. */
+void md_write_evidence_json(struct md_json *j, const struct md_evidence *ev);
+
+/* The "tool" object. */
+void md_write_tool_json(struct md_json *j);
+
+/* The "inputs" array of a bundle. */
+void md_write_inputs_json(struct md_json *j, const struct md_bundle *b);
+
+/* The "stats" object; elapsed_ms < 0 leaves it out (golden outputs). */
+void md_write_stats_json(struct md_json *j, const struct md_bundle *b,
+                         long long elapsed_ms);
+
+/* A whole marsdiag.report/1 document for one bundle. */
+void md_write_report_json(struct md_json *j, const struct md_bundle *b,
+                          long long elapsed_ms);
+
+/* The bundle in text for a person: its inputs, problems first. */
+void md_write_report_text(FILE *f, const struct md_bundle *b, bool color);
+
+#endif

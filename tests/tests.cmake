@@ -1,0 +1,51 @@
+# Test registration: everything is found by name, nothing listed by hand.
+#   tests/unit/test_NAME.c      one executable and one CTest each
+#   tests/fuzz/fuzz_NAME.c      libFuzzer target (MD_FUZZ=ON) or, normally,
+#                               a replayer of tests/fuzz/corpus/NAME/ as a test
+#   tests/cases/NAME/           golden CLI case: cmd, expected, status
+set(MD_TEST_ENV "MD_SRC=${CMAKE_SOURCE_DIR};MD_BIN=$<TARGET_FILE:marsdiag>")
+
+add_library(md_testutil STATIC tests/unit/testutil.c)
+target_include_directories(md_testutil PUBLIC tests/unit)
+target_link_libraries(md_testutil PUBLIC marsdiag_lib)
+target_compile_options(md_testutil PRIVATE ${MD_WARNINGS})
+
+file(GLOB MD_UNIT_TESTS CONFIGURE_DEPENDS tests/unit/test_*.c)
+foreach(src IN LISTS MD_UNIT_TESTS)
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src})
+  target_link_libraries(${name} PRIVATE md_testutil)
+  target_include_directories(${name} PRIVATE analyzer/core)
+  target_compile_options(${name} PRIVATE ${MD_WARNINGS})
+  add_test(NAME unit/${name} COMMAND ${name})
+  set_tests_properties(unit/${name} PROPERTIES
+    ENVIRONMENT "${MD_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+endforeach()
+
+file(GLOB MD_FUZZ_TARGETS CONFIGURE_DEPENDS tests/fuzz/fuzz_*.c)
+foreach(src IN LISTS MD_FUZZ_TARGETS)
+  get_filename_component(name ${src} NAME_WE)
+  string(REGEX REPLACE "^fuzz_" "" corpus ${name})
+  if(MD_FUZZ)
+    add_executable(${name} ${src})
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    target_link_libraries(${name} PRIVATE marsdiag_lib)
+  else()
+    add_executable(${name} ${src} tests/fuzz/replay.c)
+    target_link_libraries(${name} PRIVATE marsdiag_lib)
+    add_test(NAME fuzz-replay/${corpus}
+             COMMAND ${name} ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/${corpus})
+  endif()
+  target_compile_options(${name} PRIVATE ${MD_WARNINGS})
+endforeach()
+
+file(GLOB MD_CASES LIST_DIRECTORIES true CONFIGURE_DEPENDS tests/cases/*)
+foreach(dir IN LISTS MD_CASES)
+  if(IS_DIRECTORY ${dir} AND EXISTS ${dir}/cmd)
+    get_filename_component(name ${dir} NAME)
+    add_test(NAME case/${name}
+             COMMAND sh ${CMAKE_SOURCE_DIR}/tests/cases/run-case.sh ${dir})
+    set_tests_properties(case/${name} PROPERTIES
+      ENVIRONMENT "${MD_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  endif()
+endforeach()
