@@ -24,7 +24,11 @@ int cmd_limits(int argc, char **argv);
 /* Print "marsdiag: " and the message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Handle --limit NAME=VALUE; returns false (after an error) if invalid. */
-bool cli_limit(struct md_limits *lim, const char *arg);
+/* Options shared by the commands that scan: --limit NAME=VALUE and
+ * --as TYPE. Returns false (after printing why) when the value is bad. */
+#define CLI_SCAN_OPTIONS                                                      \
+    {"limit", required_argument, NULL, 'L'},                                  \
+        {"as", required_argument, NULL, 'A'}
+bool cli_scan_option(int c, const char *arg, struct md_scan_opts *so);
 
 #endif

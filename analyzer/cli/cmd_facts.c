@@ -39,7 +39,7 @@ cmd_facts(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"kind", required_argument, NULL, 'k'},
-        {"limit", required_argument, NULL, 'L'},
+        CLI_SCAN_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -58,7 +58,8 @@ cmd_facts(int argc, char **argv)
             f.kinds[f.nkinds++] = optarg;
             break;
         case 'L':
-            if (!cli_limit(&so.limits, optarg))
+        case 'A':
+            if (!cli_scan_option(c, optarg, &so))
                 return EXIT_USAGE;
             break;
         case 'h':

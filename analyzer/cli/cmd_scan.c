@@ -27,7 +27,7 @@ cmd_scan(int argc, char **argv)
     static const struct option opts[] = {
         {"format", required_argument, NULL, 'f'},
         {"color", required_argument, NULL, 'c'},
-        {"limit", required_argument, NULL, 'L'},
+        CLI_SCAN_OPTIONS,
         {"no-timing", no_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -63,7 +63,8 @@ cmd_scan(int argc, char **argv)
             }
             break;
         case 'L':
-            if (!cli_limit(&so.limits, optarg))
+        case 'A':
+            if (!cli_scan_option(c, optarg, &so))
                 return EXIT_USAGE;
             break;
         case 'T':

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "marsdiag/limits.h"
+#include "parser.h"
 
 static const char usage[] =
     "usage: marsdiag COMMAND [OPTIONS] PATH...\n"
@@ -25,6 +26,8 @@ static const char usage[] =
     "  --format text|json   output format of scan (default text)\n"
     "  --kind KIND          facts: only records of this kind (repeatable)\n"
     "  --limit NAME=VALUE   change a limit (see 'marsdiag limits')\n"
+    "  --as TYPE            read every file as TYPE (reg, errlog, ...)\n"
+    "                       instead of recognising it\n"
     "  --color auto|always|never\n"
     "  -h, --help           this help\n"
     "  --version            print the version\n"
@@ -44,11 +47,20 @@ cli_error(const char *fmt, ...)
 }
 
 bool
-cli_limit(struct md_limits *lim, const char *arg)
+cli_scan_option(int c, const char *arg, struct md_scan_opts *so)
 {
-    if (md_limits_set(lim, arg) == 0)
+    if (c == 'L') {
+        if (md_limits_set(&so->limits, arg) == 0)
+            return true;
+        cli_error("bad limit '%s' (see 'marsdiag limits')", arg);
+        return false;
+    }
+    so->force = md_parser_find(arg);
+    if (so->force)
         return true;
-    cli_error("bad limit '%s' (see 'marsdiag limits')", arg);
+    cli_error("unknown input type '%s'; types are:", arg);
+    for (size_t i = 0; i < md_nparsers; i++)
+        fprintf(stderr, "  %s\n", md_parsers[i]->name);
     return false;
 }
 

@@ -22,7 +22,7 @@ static ssize_t
 gz_read(struct md_stream *s, unsigned char *buf, size_t n)
 {
     struct gz_stream *g = (struct gz_stream *)s;
-    if (s->st != MD_OK)
+    if (md_stream_check(s) < 0)
         return -1;
     while (!g->done) {
         ssize_t avail = md_bufsrc_fill(g->src, 1);
@@ -61,26 +61,27 @@ gz_read(struct md_stream *s, unsigned char *buf, size_t n)
                                   "gzip data ends early at byte %llu",
                                   (unsigned long long)g->in);
         }
+        const struct md_limits *l = &g->w->o->limits;
         if (!md_walk_account(g->w, got))
-            return md_stream_fail(s, MD_ERR_LIMIT, "bundle_bytes",
-                                  "bundle larger than limit 'bundle_bytes' "
-                                  "(%llu) once decompressed",
-                                  (unsigned long long)
-                                      g->w->o->limits.bundle_bytes);
-        if (g->out > g->w->o->limits.member_bytes)
-            return md_stream_fail(s, MD_ERR_LIMIT, "member_bytes",
-                                  "member larger than limit 'member_bytes' "
-                                  "(%llu) once decompressed",
-                                  (unsigned long long)
-                                      g->w->o->limits.member_bytes);
-        if (g->out > (1u << 20) && g->out / (g->in ? g->in : 1) >
-                                       g->w->o->limits.ratio)
-            return md_stream_fail(s, MD_ERR_LIMIT, "ratio",
-                                  "compression ratio above limit 'ratio' "
-                                  "(%llu)",
-                                  (unsigned long long)g->w->o->limits.ratio);
+            md_stream_fail_late(s, MD_ERR_LIMIT, "bundle_bytes",
+                                "bundle larger than limit 'bundle_bytes' "
+                                "(%llu) once decompressed",
+                                (unsigned long long)l->bundle_bytes);
+        else if (g->out > l->member_bytes)
+            md_stream_fail_late(s, MD_ERR_LIMIT, "member_bytes",
+                                "member larger than limit 'member_bytes' "
+                                "(%llu) once decompressed",
+                                (unsigned long long)l->member_bytes);
+        else if (g->out > (1u << 20) &&
+                 g->out / (g->in ? g->in : 1) > l->ratio)
+            md_stream_fail_late(s, MD_ERR_LIMIT, "ratio",
+                                "compression ratio above limit 'ratio' "
+                                "(%llu)",
+                                (unsigned long long)l->ratio);
         if (got)
             return (ssize_t)got;
+        if (md_stream_check(s) < 0)
+            return -1;
     }
     return 0;
 }

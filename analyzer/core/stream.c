@@ -23,6 +23,20 @@ md_stream_fail(struct md_stream *s, enum md_status st, const char *limit,
     return -1;
 }
 
+void
+md_stream_fail_late(struct md_stream *s, enum md_status st, const char *limit,
+                    const char *fmt, ...)
+{
+    if (s->st != MD_OK)
+        return;
+    s->st = st;
+    s->limit = limit;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->err, sizeof s->err, fmt, ap);
+    va_end(ap);
+}
+
 static ssize_t
 mem_read(struct md_stream *s, unsigned char *buf, size_t n)
 {

@@ -294,6 +294,7 @@ walk_begin(struct md_walk *w, struct md_bundle *b, const struct md_scan_opts *o)
     memset(w, 0, sizeof *w);
     w->b = b;
     w->o = o;
+    w->force = o->force;
 }
 
 static void

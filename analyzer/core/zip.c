@@ -113,7 +113,12 @@ struct member {
     const struct zentry *e;
     bool known_size; /* csize is reliable (central directory, or no DD) */
     z_stream z;
-    bool zinit, done;
+    bool zinit;
+    bool done;    /* all data delivered */
+    bool checked; /* CRC and size verified (or failed) */
+    bool have_dd; /* the data descriptor was read while scanning */
+    uint32_t dd_crc;
+    uint64_t dd_csize, dd_usize;
     uint64_t in, out;
     uint32_t crc;
 };
@@ -129,45 +134,58 @@ member_fail_src(struct member *m)
     return md_stream_fail(&m->s, ss->st, ss->limit, "%s", ss->err);
 }
 
-/* Read a data descriptor after the member's data: optional signature, CRC,
- * then 4- or 8-byte sizes. Updates the expected values in a copy. */
-static ssize_t
-member_read_dd(struct member *m, uint32_t *crc, uint64_t *csize,
-               uint64_t *usize)
+static size_t
+dd_len(const struct member *m)
 {
-    size_t need = m->e->zip64 ? 24 : 16;
+    return m->e->zip64 ? 20 : 12; /* without the optional signature */
+}
+
+/* Parse a data descriptor at p (signature optional) into the member. */
+static void
+dd_parse(struct member *m, const unsigned char *p, bool sig)
+{
+    size_t k = sig ? 4 : 0;
+    m->dd_crc = le32(p + k);
+    if (m->e->zip64) {
+        m->dd_csize = le64(p + k + 4);
+        m->dd_usize = le64(p + k + 12);
+    } else {
+        m->dd_csize = le32(p + k + 4);
+        m->dd_usize = le32(p + k + 8);
+    }
+    m->have_dd = true;
+}
+
+/* After deflate data: read the data descriptor that follows it. */
+static ssize_t
+member_read_dd(struct member *m)
+{
+    size_t need = dd_len(m) + 4;
     ssize_t avail = md_bufsrc_fill(m->src, need);
     if (avail < 0 || (size_t)avail < need - 4)
         return member_fail_src(m);
     const unsigned char *p = m->src->buf + m->src->pos;
-    size_t k = 0;
-    if (le32(p) == SIG_DD)
-        k = 4;
-    else
-        need -= 4;
-    if ((size_t)avail < need)
+    bool sig = le32(p) == SIG_DD;
+    if (sig && (size_t)avail < need)
         return member_fail_src(m);
-    *crc = le32(p + k);
-    if (m->e->zip64) {
-        *csize = le64(p + k + 4);
-        *usize = le64(p + k + 12);
-    } else {
-        *csize = le32(p + k + 4);
-        *usize = le32(p + k + 8);
-    }
-    md_bufsrc_skip(m->src, need);
+    dd_parse(m, p, sig);
+    md_bufsrc_skip(m->src, sig ? need : need - 4);
     return 0;
 }
 
+/* Verify CRC and size once all data has been delivered. */
 static ssize_t
-member_finish(struct member *m)
+member_check(struct member *m)
 {
-    m->done = true;
+    m->checked = true;
     uint32_t crc = m->e->crc;
-    uint64_t csize = m->e->csize, usize = m->e->usize;
-    if (!m->known_size && (m->e->flags & FLAG_DD) &&
-        member_read_dd(m, &crc, &csize, &usize) < 0)
-        return -1;
+    uint64_t usize = m->e->usize;
+    if (!m->known_size && (m->e->flags & FLAG_DD)) {
+        if (!m->have_dd && member_read_dd(m) < 0)
+            return -1;
+        crc = m->dd_crc;
+        usize = m->dd_usize;
+    }
     if (m->crc != crc)
         return md_stream_fail(&m->s, MD_ERR_CRC, NULL,
                               "crc mismatch: stored %08x, computed %08x",
@@ -180,98 +198,147 @@ member_finish(struct member *m)
     return 0;
 }
 
-static ssize_t
+/* Limits are checked after a read; the data is delivered and the next
+ * read fails, so what came before the limit is still parsed. */
+static void
 member_check_limits(struct member *m, size_t got)
 {
     const struct md_limits *l = &m->w->o->limits;
     if (!md_walk_account(m->w, got))
-        return md_stream_fail(&m->s, MD_ERR_LIMIT, "bundle_bytes",
-                              "bundle larger than limit 'bundle_bytes' "
-                              "(%llu) once decompressed",
-                              (unsigned long long)l->bundle_bytes);
-    if (m->out > l->member_bytes)
-        return md_stream_fail(&m->s, MD_ERR_LIMIT, "member_bytes",
-                              "member larger than limit 'member_bytes' "
-                              "(%llu) once decompressed",
-                              (unsigned long long)l->member_bytes);
-    if (m->out > (1u << 20) && m->out / (m->in ? m->in : 1) > l->ratio)
-        return md_stream_fail(&m->s, MD_ERR_LIMIT, "ratio",
-                              "compression ratio above limit 'ratio' (%llu)",
-                              (unsigned long long)l->ratio);
-    return 0;
+        md_stream_fail_late(&m->s, MD_ERR_LIMIT, "bundle_bytes",
+                            "bundle larger than limit 'bundle_bytes' (%llu) "
+                            "once decompressed",
+                            (unsigned long long)l->bundle_bytes);
+    else if (m->out > l->member_bytes)
+        md_stream_fail_late(&m->s, MD_ERR_LIMIT, "member_bytes",
+                            "member larger than limit 'member_bytes' (%llu) "
+                            "once decompressed",
+                            (unsigned long long)l->member_bytes);
+    else if (m->out > (1u << 20) && m->out / (m->in ? m->in : 1) > l->ratio)
+        md_stream_fail_late(&m->s, MD_ERR_LIMIT, "ratio",
+                            "compression ratio above limit 'ratio' (%llu)",
+                            (unsigned long long)l->ratio);
+}
+
+/* Stored data of known size. */
+static size_t
+read_stored(struct member *m, unsigned char *buf, size_t n, ssize_t avail)
+{
+    size_t k = (size_t)avail < n ? (size_t)avail : n;
+    if (k > m->e->csize - m->in)
+        k = (size_t)(m->e->csize - m->in);
+    memcpy(buf, m->src->buf + m->src->pos, k);
+    md_bufsrc_skip(m->src, k);
+    if (m->in + k == m->e->csize)
+        m->done = true;
+    return k;
+}
+
+/*
+ * Stored data followed by a data descriptor, size unknown (a zip written
+ * to a pipe, read without its central directory): the data ends where a
+ * descriptor signature is followed by the CRC and size of what came
+ * before it. Bytes that could start a descriptor are held back.
+ */
+static size_t
+read_stored_dd(struct member *m, unsigned char *buf, size_t n, ssize_t avail)
+{
+    const unsigned char *p = m->src->buf + m->src->pos;
+    size_t full = 4 + dd_len(m), safe = 0;
+    bool at_end = m->src->eof;
+    for (size_t i = 0; i + 4 <= (size_t)avail; i++) {
+        if (p[i] != 'P' || le32(p + i) != SIG_DD)
+            continue;
+        if (i + full > (size_t)avail && !at_end) {
+            safe = i; /* not enough look-ahead: deliver up to it */
+            goto deliver;
+        }
+        if (i + full > (size_t)avail)
+            continue;
+        struct member t = *m;
+        dd_parse(&t, p + i, true);
+        if (t.dd_csize == m->in + i && t.dd_usize == t.dd_csize &&
+            crc32(m->crc, p, (uInt)i) == t.dd_crc) {
+            if (i <= n) {
+                memcpy(buf, p, i);
+                dd_parse(m, p + i, true);
+                md_bufsrc_skip(m->src, i + full);
+                m->done = true;
+                return i;
+            }
+            safe = i;
+            goto deliver;
+        }
+    }
+    safe = (size_t)avail;
+    if (!at_end)
+        safe = safe > full ? safe - full : 0;
+deliver:
+    if (safe > n)
+        safe = n;
+    memcpy(buf, p, safe);
+    md_bufsrc_skip(m->src, safe);
+    return safe;
 }
 
 static ssize_t
 member_read(struct md_stream *s, unsigned char *buf, size_t n)
 {
     struct member *m = (struct member *)s;
-    if (s->st != MD_OK)
+    if (md_stream_check(s) < 0)
         return -1;
-    if (m->done || n == 0)
-        return 0;
     if (n > (1u << 30))
         n = 1u << 30;
-    for (;;) {
+    while (!m->done && n) {
         uint64_t left = m->known_size ? m->e->csize - m->in : UINT64_MAX;
-        size_t got = 0;
+        if (m->e->method == 0 && left == 0) {
+            m->done = true;
+            break;
+        }
+        ssize_t avail = md_bufsrc_fill(m->src, MD_BUFSRC_SIZE);
+        if (avail < 0 || (avail == 0 && (left || m->e->method == 0)))
+            return member_fail_src(m);
+        size_t got, used;
         if (m->e->method == 0) {
-            if (left == 0)
-                break;
-            ssize_t avail = md_bufsrc_fill(m->src, 1);
-            if (avail <= 0)
+            got = m->known_size ? read_stored(m, buf, n, avail)
+                                : read_stored_dd(m, buf, n, avail);
+            used = got;
+            if (!got && !m->done)
                 return member_fail_src(m);
-            size_t k = (size_t)avail < n ? (size_t)avail : n;
-            if (k > left)
-                k = (size_t)left;
-            memcpy(buf, m->src->buf + m->src->pos, k);
-            md_bufsrc_skip(m->src, k);
-            m->in += k;
-            got = k;
         } else {
-            ssize_t avail = md_bufsrc_fill(m->src, 1);
-            if (avail < 0 || (avail == 0 && left))
-                return member_fail_src(m);
-            size_t k = (size_t)avail;
-            if (k > left)
-                k = (size_t)left;
+            size_t k = (size_t)avail < left ? (size_t)avail : (size_t)left;
             m->z.next_in = m->src->buf + m->src->pos;
             m->z.avail_in = (uInt)k;
             m->z.next_out = buf;
             m->z.avail_out = (uInt)n;
             int zr = inflate(&m->z, Z_NO_FLUSH);
-            size_t used = k - m->z.avail_in;
+            used = k - m->z.avail_in;
             got = n - m->z.avail_out;
             md_bufsrc_skip(m->src, used);
-            m->in += used;
-            if (zr == Z_STREAM_END) {
+            if (zr == Z_STREAM_END)
                 m->done = true;
-            } else if (zr == Z_BUF_ERROR && used == 0 && got == 0) {
+            else if (zr == Z_BUF_ERROR && used == 0 && got == 0)
                 return md_stream_fail(s, MD_ERR_TRUNCATED, NULL,
                                       "deflate data ends early after %llu "
                                       "bytes",
                                       (unsigned long long)m->in);
-            } else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+            else if (zr != Z_OK && zr != Z_BUF_ERROR)
                 return md_stream_fail(s, MD_ERR_CORRUPT, NULL,
                                       "deflate data damaged after %llu bytes: "
                                       "%s",
                                       (unsigned long long)m->in,
                                       m->z.msg ? m->z.msg : "inflate error");
-            }
         }
+        m->in += used;
         m->out += got;
         m->crc = (uint32_t)crc32(m->crc, buf, (uInt)got);
-        if (member_check_limits(m, got) < 0)
-            return -1;
-        bool end = m->done ||
-                   (m->e->method == 0 && m->known_size && m->in == m->e->csize);
-        if (end && member_finish(m) < 0)
-            return -1;
+        member_check_limits(m, got);
         if (got)
-            return (ssize_t)got;
-        if (end)
-            return 0;
+            return (ssize_t)got; /* damage found at the end comes next call */
+        if (md_stream_check(s) < 0)
+            return -1;
     }
-    if (member_finish(m) < 0)
+    if (m->done && !m->checked && member_check(m) < 0)
         return -1;
     return 0;
 }
@@ -297,44 +364,64 @@ member_path(struct md_walk *w, const struct md_input *zin, const char *name)
                         strlen(name));
 }
 
-/* Read one member's data through the walker. Returns non-OK only for
- * errors that stop the whole archive (no memory). */
+/* Skip n bytes of src; false when it ends first. */
+static bool
+skip_bytes(struct md_bufsrc *src, uint64_t n)
+{
+    while (n) {
+        ssize_t k = md_bufsrc_fill(src, MD_BUFSRC_SIZE);
+        if (k <= 0)
+            return false;
+        size_t step = (uint64_t)k < n ? (size_t)k : (size_t)n;
+        md_bufsrc_skip(src, step);
+        n -= step;
+    }
+    return true;
+}
+
+/*
+ * Read one member's data through the walker. src is positioned at the
+ * member's data. In streaming mode the member is always consumed to its
+ * end so that src lands on the next header; *resync is set when that end
+ * is unknown (damage, or a member that cannot be read) and the caller must
+ * look for the next local header. Returns non-OK only for errors that stop
+ * the whole archive (no memory).
+ */
 static enum md_status
 read_member(struct md_walk *w, struct md_input *zin, struct md_bufsrc *src,
-            const struct zentry *e, bool known_size, bool *resync)
+            const struct zentry *e, bool known_size, bool streaming,
+            bool *resync)
 {
     *resync = false;
     const char *path = member_path(w, zin, e->name);
     if (!path)
         return MD_ERR_NOMEM;
     size_t plen = strlen(path);
-    if (plen && path[plen - 1] == '/')
-        return MD_OK; /* a folder entry */
-    struct md_input *in = md_walk_input(w, path, zin->depth + 1, e->mtime);
-    if (!in && !w->entries_refused)
-        return MD_ERR_NOMEM;
+    struct md_input *in = NULL;
+    if (!(plen && path[plen - 1] == '/')) { /* folder entries are not listed */
+        in = md_walk_input(w, path, zin->depth + 1, e->mtime);
+        if (!in && !w->entries_refused)
+            return MD_ERR_NOMEM;
+    }
     struct md_arena *a = &w->b->arena;
+    const char *cannot = NULL;
+    enum md_status why = MD_OK;
     if (e->flags & (FLAG_ENCRYPTED | FLAG_STRONG)) {
-        if (in)
-            md_input_diag(a, in, MD_GRADE_FATAL, MD_ERR_ENCRYPTED, 0, 0, NULL,
-                          "encrypted member; not read");
-        *resync = !known_size;
-        return MD_OK;
+        cannot = "encrypted member; not read";
+        why = MD_ERR_ENCRYPTED;
+    } else if (e->method != 0 && e->method != 8) {
+        cannot = "compression method not supported; not read";
+        why = MD_ERR_METHOD;
     }
-    if (e->method != 0 && e->method != 8) {
+    if (cannot) {
         if (in)
-            md_input_diag(a, in, MD_GRADE_FATAL, MD_ERR_METHOD, 0, 0, NULL,
-                          "compression method %u not supported; not read",
-                          e->method);
-        *resync = !known_size;
-        return MD_OK;
-    }
-    if (e->method == 0 && !known_size) {
-        if (in)
-            md_input_diag(a, in, MD_GRADE_FATAL, MD_ERR_METHOD, 0, 0, NULL,
-                          "stored member with a data descriptor cannot be "
-                          "read without the central directory");
-        *resync = true;
+            md_input_diag(a, in, MD_GRADE_FATAL, why, 0, 0, NULL,
+                          "%s (method %u, flags 0x%04x)", cannot, e->method,
+                          e->flags);
+        if (streaming && known_size && !skip_bytes(src, e->csize) && in)
+            md_input_diag(a, in, MD_GRADE_FAILED, MD_ERR_TRUNCATED, 0, 0,
+                          NULL, "archive ends inside this member");
+        *resync = streaming && !known_size;
         return MD_OK;
     }
     struct member m;
@@ -347,10 +434,10 @@ read_member(struct md_walk *w, struct md_input *zin, struct md_bufsrc *src,
     enum md_status rc = MD_OK;
     if (in)
         rc = md_walk_entry(w, in, &m.s);
-    /* The walker may have stopped early (skipped entry, parser gave up):
-     * drain the member so that the stream is positioned after it and its
-     * CRC is still checked when it was read. */
-    if (m.s.st == MD_OK && !known_size) {
+    /* In a stream, finish reading the member (a skipped entry, a parser
+     * that stopped early) to land on the next header; its CRC is checked
+     * on the way. In a file, each member has its own window: no need. */
+    if (streaming && m.s.st == MD_OK) {
         unsigned char tmp[16384];
         while (member_read(&m.s, tmp, sizeof tmp) > 0)
             ;
@@ -359,9 +446,14 @@ read_member(struct md_walk *w, struct md_input *zin, struct md_bufsrc *src,
         if (in && (!in->has_diag || in->worst < MD_GRADE_FAILED))
             md_input_diag(a, in, MD_GRADE_FAILED, m.s.st, 0, m.out,
                           m.s.limit, "%s", m.s.err);
-        /* After damage the stream position is unknown: look for the next
-         * local header. With a known size we can seek instead. */
-        *resync = !known_size;
+        if (streaming) {
+            /* With a known size, skip what is left of the data; else the
+             * next header must be found by its signature. */
+            if (known_size && m.in < e->csize)
+                *resync = !skip_bytes(src, e->csize - m.in);
+            else
+                *resync = !known_size;
+        }
     }
     if (m.zinit)
         inflateEnd(&m.z);
@@ -462,23 +554,13 @@ md_zip_read_stream(struct md_walk *w, struct md_input *zin,
                     e.csize == 0xFFFFFFFFu, false);
         md_bufsrc_skip(src, 30 + nlen + xlen);
         nmembers++;
+        /* With a data descriptor the local sizes are zero: the end of the
+         * data is found by inflating, or by scanning for the descriptor. */
         bool known = !(e.flags & FLAG_DD);
         bool resync = false;
-        if ((rc = read_member(w, zin, src, &e, known, &resync)) != MD_OK)
+        if ((rc = read_member(w, zin, src, &e, known, true, &resync)) !=
+            MD_OK)
             break;
-        if (known && !resync) {
-            /* Skip whatever of the data the member stream did not take
-             * (an encrypted or unsupported member, or one not read). */
-            uint64_t data_end = hdr_at + 30 + nlen + xlen + e.csize;
-            while (src->consumed < data_end) {
-                ssize_t k = md_bufsrc_fill(src, MD_BUFSRC_SIZE);
-                if (k <= 0)
-                    break;
-                uint64_t want = data_end - src->consumed;
-                md_bufsrc_skip(src, (size_t)k < want ? (size_t)k
-                                                     : (size_t)want);
-            }
-        }
         if (resync) {
             uint64_t skipped = 0;
             if (!resync_local(src, &skipped))
@@ -680,7 +762,7 @@ md_zip_read_fd(struct md_walk *w, struct md_input *zin, int fd, uint64_t size)
         if ((rc = md_bufsrc_init(&src, &fs.s)) != MD_OK)
             break;
         bool resync;
-        rc = read_member(w, zin, &src, e, true, &resync);
+        rc = read_member(w, zin, &src, e, true, false, &resync);
         md_bufsrc_free(&src);
     }
     return rc;

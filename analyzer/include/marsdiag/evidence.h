@@ -68,7 +68,8 @@ struct md_evidence *md_evidence_copy(struct md_arena *a,
 
 /*
  * Copy s[0..len) into out (capacity at least len + 1) with passwords
- * masked as "********": the argument after /pw, -ProxyPassword,
+ * masked by asterisks, at most eight (so only lengths under eight show):
+ * the argument after /pw, -ProxyPassword,
  * -Password; the value of ProxyPassword-like names in "name"="value",
  * name=value and "name": "value" forms; the password of user:pass@host
  * URLs. Returns the length written. Pure function; thread safe.

@@ -26,6 +26,10 @@ struct md_scan_opts {
     struct md_limits limits;
     md_evidence_fn on_evidence; /* may be NULL */
     void *user;
+    /* Read every text entry with this parser instead of letting parsers
+     * bid (--as TYPE: a capture with an unusual name or header); NULL for
+     * bidding. Archives are still opened. */
+    const struct md_parser *force;
 };
 
 struct md_stats {

@@ -31,6 +31,20 @@ ssize_t md_stream_fail(struct md_stream *s, enum md_status st,
                        const char *limit, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Record an error found while producing data that is still delivered
+ * (a limit passed, a checksum found bad at the end): the next read()
+ * fails with it. Read implementations start with md_stream_check(). */
+void md_stream_fail_late(struct md_stream *s, enum md_status st,
+                         const char *limit, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* -1 when s has failed (a late failure becomes visible now), else 0. */
+static inline int
+md_stream_check(const struct md_stream *s)
+{
+    return s->st == MD_OK ? 0 : -1;
+}
+
 /* A stream over memory (borrowed). */
 struct md_mem_stream {
     struct md_stream s;
