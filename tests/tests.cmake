@@ -49,3 +49,8 @@ foreach(dir IN LISTS MD_CASES)
       ENVIRONMENT "${MD_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   endif()
 endforeach()
+
+add_test(NAME readme-examples COMMAND sh ${CMAKE_SOURCE_DIR}/tests/readme.sh)
+set_tests_properties(readme-examples PROPERTIES ENVIRONMENT "${MD_TEST_ENV}")
+add_test(NAME man-page-options COMMAND sh ${CMAKE_SOURCE_DIR}/tests/manpage.sh)
+set_tests_properties(man-page-options PROPERTIES ENVIRONMENT "${MD_TEST_ENV}")

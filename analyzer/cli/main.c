@@ -29,6 +29,7 @@ static const char usage[] =
     "  --as TYPE            read every file as TYPE (reg, errlog, ...)\n"
     "                       instead of recognising it\n"
     "  --color auto|always|never\n"
+    "  --no-timing          scan: leave elapsed time out of JSON\n"
     "  -h, --help           this help\n"
     "  --version            print the version\n"
     "\n"

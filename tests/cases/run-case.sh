@@ -1,0 +1,33 @@
+#!/bin/sh
+# Run one golden CLI case: DIR/cmd holds marsdiag's arguments (one line,
+# shell quoting, paths relative to the repository), DIR/expected the exact
+# standard output, DIR/status the exit status (0 when absent). With
+# MD_UPDATE=1 the expected output is rewritten instead of compared.
+set -u
+dir=$1
+: "${MD_BIN:?MD_BIN must point at marsdiag}"
+eval "set -- $(cat "$dir/cmd")"
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+"$MD_BIN" "$@" >"$out" 2>"$out.err"
+rc=$?
+want_rc=0
+[ -f "$dir/status" ] && want_rc=$(cat "$dir/status")
+if [ "${MD_UPDATE:-0}" = 1 ]; then
+    cp "$out" "$dir/expected"
+    echo "$rc" >"$dir/status"
+    echo "updated $dir"
+    rm -f "$out.err"
+    exit 0
+fi
+fail=0
+if [ "$rc" != "$want_rc" ]; then
+    echo "exit status $rc, want $want_rc"
+    cat "$out.err"
+    fail=1
+fi
+if ! diff -u "$dir/expected" "$out"; then
+    fail=1
+fi
+rm -f "$out.err"
+exit $fail
