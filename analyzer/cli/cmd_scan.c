@@ -82,6 +82,7 @@ cmd_scan(int argc, char **argv)
         cli_error("scan needs at least one PATH");
         return EXIT_USAGE;
     }
+    so.want_sha256 = json;
     if (color < 0)
         color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
     int npaths = argc - optind, rc = EXIT_CLEAN;

@@ -278,6 +278,16 @@ decode_bytes(struct md_decoder *d, const unsigned char *in, size_t n,
     }
     size_t start = i;
     while (i < n) {
+        /* ASCII runs, eight bytes at a time. */
+        while (i + 8 <= n) {
+            uint64_t x;
+            memcpy(&x, in + i, 8);
+            if (x & 0x8080808080808080ULL)
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
         if (in[i] < 0x80) {
             i++;
             continue;

@@ -7,6 +7,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "marsdiag/buf.h"
 #include "parser.h"
@@ -57,6 +60,15 @@ md_evidence_copy(struct md_arena *a, const struct md_evidence *ev)
 
 /* ---- masking secrets ------------------------------------------------- */
 
+/*
+ * md_redact runs on every record's excerpt, so it is built as "find
+ * candidates fast, then look closely": a candidate is a position where one
+ * of the trigrams that every secret form contains begins ("pw" of pw/pwd,
+ * "ssw" of password/passwd, "ecr" of secret, "phr" of passphrase, "ecu" of
+ * ConvertTo-SecureString, "://" of a URL with user:password@). Text
+ * without candidates, most log lines, is copied with one memcpy.
+ */
+
 static bool
 is_name_char(char c)
 {
@@ -64,9 +76,9 @@ is_name_char(char c)
            (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
-/* Length of the secret value starting at s[i]: a quoted string (quotes
- * kept) or a run up to white space, ';', ',' or a closing bracket. Returns
- * the start and end of the part to mask. */
+/* The secret value starting at s[i] (after blanks): a quoted string, with
+ * backslash escapes inside double quotes; a registry hex list to the end;
+ * or a run up to white space, ';', ',' or a closing bracket. */
 static void
 value_span(const char *s, size_t len, size_t i, size_t *from, size_t *to)
 {
@@ -76,31 +88,49 @@ value_span(const char *s, size_t len, size_t i, size_t *from, size_t *to)
         char q = s[i];
         size_t j = i + 1;
         while (j < len && s[j] != q)
-            j++;
+            j += (q == '"' && s[j] == '\\' && j + 1 < len) ? 2 : 1;
         *from = i + 1;
-        *to = j;
+        *to = j < len ? j : len;
         return;
     }
     size_t j = i;
-    while (j < len && s[j] != ' ' && s[j] != '\t' && s[j] != ';' &&
-           s[j] != ',' && s[j] != '}' && s[j] != ']' && s[j] != ')')
+    bool hex = len - i >= 4 && md_strncasecmp(s + i, "hex", 3) == 0 &&
+               (s[i + 3] == ':' || s[i + 3] == '(');
+    while (j < len && s[j] != ' ' && s[j] != '\t' &&
+           (hex || (s[j] != ';' && s[j] != ',' && s[j] != '}' &&
+                    s[j] != ']' && s[j] != ')')))
         j++;
     *from = i;
     *to = j;
 }
 
-/* Names whose value is a password: matched case-insensitively as the end
+static bool
+ends_with(const char *s, size_t len, const char *lit, size_t n)
+{
+    return len >= n && md_strncasecmp(s + len - n, lit, n) == 0;
+}
+
+/* Names whose value is a password, matched case-insensitively as the end
  * of a name ("ProxyPassword", "-ProxyPassword", "/pw", "pwd"). */
 static bool
 is_secret_name(const char *s, size_t len)
 {
-    static const char *const names[] = {"password", "passwd", "pwd", "pw",
-                                        "secret", "passphrase"};
-    struct md_slice sl = {s, len};
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-        if (md_slice_iends(sl, names[k]))
-            return true;
-    return false;
+    if (len < 2)
+        return false;
+#define ENDS(lit) ends_with(s, len, lit, sizeof lit - 1)
+    switch (s[len - 1] | 0x20) {
+    case 'd':
+        return ENDS("password") || ENDS("passwd") || ENDS("pwd");
+    case 'w':
+        return ENDS("pw");
+    case 't':
+        return ENDS("secret");
+    case 'e':
+        return ENDS("passphrase");
+    default:
+        return false;
+    }
+#undef ENDS
 }
 
 static bool
@@ -110,97 +140,137 @@ secret_value_is_reference(const char *s, size_t len)
     return len > 0 && (s[0] == '$' || s[0] == '(');
 }
 
+static bool
+is_candidate(const char *s, size_t len, size_t i)
+{
+    int a = s[i] | 0x20, b = i + 1 < len ? s[i + 1] | 0x20 : 0,
+        c = i + 2 < len ? s[i + 2] | 0x20 : 0;
+    return (a == 'p' && (b == 'w' || (b == 'h' && c == 'r'))) ||
+           (a == 's' && b == 's' && c == 'w') ||
+           (a == 'e' && b == 'c' && (c == 'r' || c == 'u')) ||
+           (s[i] == ':' && b == ('/' | 0x20) && c == ('/' | 0x20));
+}
+
+/* Next candidate at or after i, or len. */
+static size_t
+next_candidate(const char *s, size_t len, size_t i)
+{
+#if defined(__SSE2__)
+    /* Sixteen positions at a time, testing the first two letters of each
+     * trigram at once; only the rare bigram hits are looked at closely. */
+    const __m128i x20 = _mm_set1_epi8(0x20);
+#define EQ(v, ch) _mm_cmpeq_epi8(v, _mm_set1_epi8(ch))
+    while (i + 17 <= len) {
+        __m128i r0 = _mm_loadu_si128((const __m128i *)(s + i));
+        __m128i r1 = _mm_loadu_si128((const __m128i *)(s + i + 1));
+        __m128i a = _mm_or_si128(r0, x20), b = _mm_or_si128(r1, x20);
+        __m128i m = _mm_or_si128(
+            _mm_or_si128(
+                _mm_and_si128(EQ(a, 'p'), _mm_or_si128(EQ(b, 'w'),
+                                                       EQ(b, 'h'))),
+                _mm_and_si128(EQ(a, 's'), EQ(b, 's'))),
+            _mm_or_si128(_mm_and_si128(EQ(a, 'e'), EQ(b, 'c')),
+                         _mm_and_si128(EQ(r0, ':'), EQ(r1, '/'))));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        while (bits) {
+            size_t k = i + (size_t)__builtin_ctz(bits);
+            if (is_candidate(s, len, k))
+                return k;
+            bits &= bits - 1;
+        }
+        i += 16;
+    }
+#undef EQ
+#endif
+    for (; i < len; i++)
+        if (is_candidate(s, len, i))
+            return i;
+    return len;
+}
+
+/*
+ * Check the word around candidate position c. Returns true with the span
+ * [*from, *to) to mask when it names a secret that has a value.
+ */
+static bool
+secret_at(const char *s, size_t len, size_t c, size_t *from, size_t *to)
+{
+    if (s[c] == ':') {
+        /* scheme://user:password@host */
+        size_t j = c + 3, colon = 0, at = 0;
+        while (j < len && s[j] != '/' && s[j] != ' ' && s[j] != '"' &&
+               s[j] != '\'' && s[j] != ';' && s[j] != '\t') {
+            if (s[j] == ':' && !colon)
+                colon = j;
+            if (s[j] == '@')
+                at = j;
+            j++;
+        }
+        if (colon && at > colon + 1) {
+            *from = colon + 1;
+            *to = at;
+            return true;
+        }
+        return false;
+    }
+    size_t i = c, j = c;
+    while (i > 0 && is_name_char(s[i - 1]))
+        i--;
+    while (j < len && is_name_char(s[j]))
+        j++;
+    size_t k = j;
+    if (j - i == 22 && md_strncasecmp(s + i, "ConvertTo-SecureString", 22) ==
+                           0) {
+        /* ConvertTo-SecureString [-String] 'plain' -AsPlainText */
+        while (k < len && (s[k] == ' ' || s[k] == '\t'))
+            k++;
+        if (k + 7 <= len && md_strncasecmp(s + k, "-String", 7) == 0)
+            k += 7;
+        value_span(s, len, k, from, to);
+        return *to > *from && s[*from] != '-' &&
+               !secret_value_is_reference(s + *from, *to - *from);
+    }
+    if (!is_secret_name(s + i, j - i))
+        return false;
+    /* name[quote] [=|:] value, or the flag forms -name value, /name value */
+    if (k < len && (s[k] == '"' || s[k] == '\''))
+        k++;
+    size_t sep = k;
+    while (k < len && (s[k] == ' ' || s[k] == '\t'))
+        k++;
+    bool has_sep = false;
+    if (k < len && (s[k] == '=' || s[k] == ':')) {
+        k++;
+        has_sep = true;
+    }
+    bool flag_form = i > 0 && (s[i - 1] == '-' || s[i - 1] == '/');
+    if (!has_sep && !(flag_form && k > sep))
+        return false;
+    value_span(s, len, k, from, to);
+    return *to > *from && !secret_value_is_reference(s + *from, *to - *from);
+}
+
 size_t
 md_redact(const char *s, size_t len, char *out)
 {
     static const char mask[] = "********";
-    size_t o = 0, i = 0;
-    while (i < len) {
-        /* name[: or = or whitespace]value, with the name ending in a secret
-         * word: handles "ProxyPassword"="x", ProxyPassword : x,
-         * -ProxyPassword x, /pw x, "ProxyPassword": "x", pw=x. */
-        if (is_name_char(s[i]) && (i == 0 || !is_name_char(s[i - 1]))) {
-            size_t j = i;
-            while (j < len && is_name_char(s[j]))
-                j++;
-            if (j - i == 22 &&
-                md_strncasecmp(s + i, "ConvertTo-SecureString", 22) == 0) {
-                /* ConvertTo-SecureString [-String] 'plain' -AsPlainText */
-                size_t k = j;
-                while (k < len && (s[k] == ' ' || s[k] == '\t'))
-                    k++;
-                if (k + 7 <= len && md_strncasecmp(s + k, "-String", 7) == 0)
-                    k += 7;
-                size_t from, to;
-                value_span(s, len, k, &from, &to);
-                if (to > from && s[from] != '-' &&
-                    !secret_value_is_reference(s + from, to - from)) {
-                    memcpy(out + o, s + i, from - i);
-                    o += from - i;
-                    size_t m = to - from < 8 ? to - from : 8;
-                    memcpy(out + o, mask, m);
-                    o += m;
-                    i = to;
-                    continue;
-                }
-            }
-            if (is_secret_name(s + i, j - i)) {
-                size_t k = j;
-                if (k < len && (s[k] == '"' || s[k] == '\''))
-                    k++;
-                size_t sep = k;
-                while (k < len && (s[k] == ' ' || s[k] == '\t'))
-                    k++;
-                bool has_sep = false;
-                if (k < len && (s[k] == '=' || s[k] == ':')) {
-                    k++;
-                    has_sep = true;
-                }
-                bool flag_form = i > 0 && (s[i - 1] == '-' || s[i - 1] == '/');
-                if (has_sep || (flag_form && k > sep)) {
-                    size_t from, to;
-                    value_span(s, len, k, &from, &to);
-                    if (to > from && !secret_value_is_reference(s + from,
-                                                                to - from)) {
-                        memcpy(out + o, s + i, from - i);
-                        o += from - i;
-                        size_t m = to - from < 8 ? to - from : 8;
-                        memcpy(out + o, mask, m);
-                        o += m;
-                        i = to;
-                        continue;
-                    }
-                }
-            }
-            memcpy(out + o, s + i, j - i);
-            o += j - i;
-            i = j;
-            continue;
+    size_t o = 0, done = 0, c = next_candidate(s, len, 0);
+    while (c < len) {
+        size_t from, to;
+        if (secret_at(s, len, c, &from, &to) && from >= done) {
+            memcpy(out + o, s + done, from - done);
+            o += from - done;
+            size_t m = to - from < 8 ? to - from : 8;
+            memcpy(out + o, mask, m);
+            o += m;
+            done = to;
+            c = next_candidate(s, len, to);
+        } else {
+            c = next_candidate(s, len, c + 1);
         }
-        /* scheme://user:pass@host */
-        if (s[i] == ':' && i + 2 < len && s[i + 1] == '/' && s[i + 2] == '/') {
-            size_t j = i + 3, colon = 0, at = 0;
-            while (j < len && s[j] != '/' && s[j] != ' ' && s[j] != '"' &&
-                   s[j] != '\'' && s[j] != ';' && s[j] != '\t') {
-                if (s[j] == ':' && !colon)
-                    colon = j;
-                if (s[j] == '@')
-                    at = j;
-                j++;
-            }
-            if (colon && at > colon + 1) {
-                memcpy(out + o, s + i, colon + 1 - i);
-                o += colon + 1 - i;
-                size_t m = at - colon - 1 < 8 ? at - colon - 1 : 8;
-                memcpy(out + o, mask, m);
-                o += m;
-                i = at;
-                continue;
-            }
-        }
-        out[o++] = s[i++];
     }
-    return o;
+    memcpy(out + o, s + done, len - done);
+    return o + len - done;
 }
 
 /* ---- building records (parser side) ---------------------------------- */

@@ -186,11 +186,13 @@ write_input_obj(struct md_json *j, const struct md_bundle *b)
     md_json_obj(j);
     md_json_key(j, "path");
     md_json_strz(j, b->path);
-    if (b->is_file) {
+    if (b->have_sha256) {
         char h[65];
         hex(h, b->sha256, 32);
         md_json_key(j, "sha256");
         md_json_strz(j, h);
+    }
+    if (b->is_file) {
         md_json_key(j, "bytes");
         md_json_uint(j, b->size);
     }

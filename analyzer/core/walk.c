@@ -213,6 +213,7 @@ hash_file(struct md_bundle *b, int fd, uint64_t size)
         off += (uint64_t)r;
     }
     md_sha256_final(&h, b->sha256);
+    b->have_sha256 = true;
 }
 
 static enum md_status
@@ -230,7 +231,8 @@ walk_file(struct md_walk *w, struct md_input *in, const char *fs_path,
     w->b->stats.bytes_in += size;
     if (top) {
         w->b->size = size;
-        hash_file(w->b, fd, size);
+        if (w->o->want_sha256)
+            hash_file(w->b, fd, size);
     }
     unsigned char magic[4] = {0};
     ssize_t r = pread(fd, magic, 4, 0);

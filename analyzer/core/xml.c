@@ -12,6 +12,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
 #include "parser.h"
@@ -23,6 +24,11 @@
 
 enum wrap_state { WRAP_OFF, WRAP_UNDECIDED, WRAP_ON };
 
+struct open_elem {
+    const char *name; /* in the parser's dictionary */
+    uint64_t line;
+};
+
 struct md_xml {
     xmlParserCtxtPtr px;
     struct md_parse_ctx *ctx;
@@ -32,7 +38,11 @@ struct md_xml {
     enum wrap_state wrap_state;
     struct md_buf prelude; /* text seen before the wrap decision */
     unsigned depth;        /* open elements, the synthetic one included */
+    struct open_elem *open; /* their names and lines, [depth] entries */
+    size_t open_cap;
     uint64_t line;         /* where the parse is */
+    bool fed;              /* some text was fed */
+    bool last_nl;          /* and it ends with '\n' */
     bool failed;           /* libxml2 reported a fatal error */
     bool finishing;        /* in md_xml_finish: hold errors back */
     enum md_status stop;   /* MD_OK, or why the parse stopped */
@@ -149,6 +159,19 @@ on_start(void *u, const xmlChar *local, const xmlChar *prefix,
         md_xml_stop(x, MD_ERR_LIMIT);
         return;
     }
+    if (e.depth > x->open_cap) {
+        size_t cap = x->open_cap ? 2 * x->open_cap : 16;
+        struct open_elem *p = realloc(x->open, cap * sizeof *p);
+        if (!p) {
+            md_parse_diag(x->ctx, MD_GRADE_FAILED, MD_ERR_NOMEM,
+                          "out of memory");
+            md_xml_stop(x, MD_ERR_NOMEM);
+            return;
+        }
+        x->open = p;
+        x->open_cap = cap;
+    }
+    x->open[e.depth - 1] = (struct open_elem){e.name, e.line};
     if (x->h->start)
         x->h->start(x->user, &e);
 }
@@ -178,6 +201,20 @@ on_text(void *u, const xmlChar *s, int len)
     x->ctx->line = x->line = cur_line(x);
     if (x->h->text)
         x->h->text(x->user, (const char *)s, (size_t)len);
+}
+
+/* Replaces libxml2's own handler, which would build a DTD. */
+static void
+on_doctype(void *u, const xmlChar *name, const xmlChar *external_id,
+           const xmlChar *system_id)
+{
+    struct md_xml *x = u;
+    (void)name;
+    (void)external_id;
+    (void)system_id;
+    md_parse_diag_at(x->ctx, cur_line(x), MD_GRADE_INFO, MD_OK, NULL,
+                     "document type declaration ignored: entities are "
+                     "neither loaded nor expanded");
 }
 
 /* libxml2's message, made git style: no newline, lower-case start. */
@@ -236,8 +273,10 @@ push(struct md_xml *x, const char *s, size_t len, bool terminate)
         size_t n = len < CHUNK_MAX ? len : CHUNK_MAX;
         xmlParseChunk(x->px, s, (int)n, terminate && n == len);
         x->line = cur_line(x);
-        s += n;
-        len -= n;
+        if (n) {
+            s += n;
+            len -= n;
+        }
     } while (len);
 }
 
@@ -335,8 +374,8 @@ md_xml_new(struct md_parse_ctx *ctx, const struct md_xml_handlers *h,
     x->prelude = (struct md_buf)MD_BUF_INIT(0);
     x->line = 1;
 
-    /* Only what is needed: no entityDecl, getEntity, internalSubset or
-     * externalSubset, so entities are neither stored nor loaded. */
+    /* Only what is needed: no entityDecl, getEntity or externalSubset,
+     * so entities are neither stored nor loaded. */
     xmlSAXHandler sax;
     memset(&sax, 0, sizeof sax);
     sax.initialized = XML_SAX2_MAGIC;
@@ -345,6 +384,7 @@ md_xml_new(struct md_parse_ctx *ctx, const struct md_xml_handlers *h,
     sax.characters = on_text;
     sax.ignorableWhitespace = on_text;
     sax.cdataBlock = on_text;
+    sax.internalSubset = on_doctype;
     sax.serror = on_error;
     x->px = xmlCreatePushParserCtxt(&sax, x, NULL, 0, NULL);
     if (!x->px) {
@@ -365,6 +405,10 @@ md_xml_new(struct md_parse_ctx *ctx, const struct md_xml_handlers *h,
 enum md_status
 md_xml_feed(struct md_xml *x, const char *s, size_t len)
 {
+    if (len) {
+        x->fed = true;
+        x->last_nl = s[len - 1] == '\n';
+    }
     if (x->wrap_state == WRAP_UNDECIDED) {
         if (md_buf_add(&x->prelude, s, len) != MD_OK) {
             md_parse_diag(x->ctx, MD_GRADE_FAILED, MD_ERR_NOMEM,
@@ -401,14 +445,18 @@ md_xml_finish(struct md_xml *x)
     unsigned open = x->depth;
     if (x->wrap_state == WRAP_ON && open)
         open--;
-    if (x->line > x->ctx->input->lines)
-        x->ctx->input->lines = x->line;
+    /* Lines as the pipeline counts them: a final newline ends the last
+     * line, it does not start another. */
+    uint64_t nlines = x->line - (x->last_nl && x->line > 1);
+    if (x->fed && nlines > x->ctx->input->lines)
+        x->ctx->input->lines = nlines;
     if (open) {
-        const char *name = x->px->name ? (const char *)x->px->name : "?";
+        const struct open_elem *in = &x->open[x->depth - 1];
         md_parse_diag_at(x->ctx, x->line, MD_GRADE_FAILED, MD_ERR_TRUNCATED,
                          NULL,
-                         "unexpected end of data: element '%s' is not closed",
-                         name);
+                         "unexpected end of data: element '%s' (line %llu) "
+                         "is not closed",
+                         in->name, (unsigned long long)in->line);
         x->failed = true;
         return MD_ERR_TRUNCATED;
     }
@@ -431,9 +479,16 @@ md_xml_free(struct md_xml *x)
 {
     if (!x)
         return;
-    if (x->px)
+    if (x->px) {
+        /* For "expat compatibility" libxml2 keeps entity declarations in
+         * a document of its own even in SAX mode (never looked up, since
+         * getEntity is not set); it is ours to free. */
+        if (x->px->myDoc)
+            xmlFreeDoc(x->px->myDoc);
         xmlFreeParserCtxt(x->px);
+    }
     md_buf_free(&x->prelude);
+    free(x->open);
     free(x);
 }
 
@@ -457,9 +512,9 @@ md_xml_attr(const struct md_xml_elem *e, const char *name,
             return false;
         size_t o = 0;
         for (size_t k = 0; k < len; k++) {
+            out[o++] = v[k];
             if (v[k] == '&' && len - k >= 5 && memcmp(v + k, "&#38;", 5) == 0)
                 k += 4;
-            out[o++] = v[k];
         }
         out[o] = '\0';
         *value = md_slice_of(out, o);

@@ -30,6 +30,9 @@ struct md_scan_opts {
      * bid (--as TYPE: a capture with an unusual name or header); NULL for
      * bidding. Archives are still opened. */
     const struct md_parser *force;
+    /* Compute the SHA-256 of a bundle that is a file (the JSON report's
+     * input.sha256): one more read of the file, so only when wanted. */
+    bool want_sha256;
 };
 
 struct md_stats {
@@ -45,7 +48,8 @@ struct md_bundle {
     const char *path; /* as given; borrowed */
     bool is_file;
     uint64_t size;            /* of the file, when is_file */
-    unsigned char sha256[32]; /* of the file, when is_file */
+    bool have_sha256;
+    unsigned char sha256[32]; /* of the file, when want_sha256 */
     struct md_arena arena;    /* owns inputs and diagnostics */
     struct md_input *inputs;
     struct md_input **tail;

@@ -10,6 +10,7 @@
 
 struct md_sha256 {
     uint32_t h[8];
+    int portable; /* set to 1 to force the portable code (tests) */
     uint64_t len;
     unsigned char blk[64];
     size_t nblk;

@@ -11,9 +11,11 @@
  * The setup, done once per process (libxml2 is initialised with
  * pthread_once): no network (XML_PARSE_NONET); an external entity loader
  * that refuses everything; no DTD loading, no entity substitution, no
- * XML_PARSE_HUGE. Entity declarations are not even stored, so a reference
- * to a declared entity is an error and entity bombs ("billion laughs")
- * cost nothing. The text is read as UTF-8 whatever the XML declaration
+ * XML_PARSE_HUGE. Declared entities are never looked up (no getEntity
+ * handler), so a reference to one is an "entity not defined" error and
+ * entity bombs ("billion laughs") cost nothing; a DOCTYPE is an info
+ * diagnostic. Only the five predefined entities and character references
+ * are resolved. The text is read as UTF-8 whatever the XML declaration
  * says (the pipeline has already decoded UTF-16). libxml2 never prints:
  * its errors become diagnostics on the input, with their line.
  *
