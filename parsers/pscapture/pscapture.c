@@ -1,0 +1,730 @@
+/*
+ * Parser for PowerShell captures, scripts and command lines: transcripts
+ * (PowerShell_transcript.*.txt, the WABDiag collector's Trace.txt), saved
+ * Get-OBMachineSetting output, .ps1 scripts and .cmd/.bat deployment
+ * scripts (domain-reference §2.1, §2.2, §9.2, DESIGN §1.4).
+ *
+ * This file does the lines: it removes prompts (PS>, PS C:\>, C:\>, the
+ * ">>" of continued input) and comments (#, <# #>, REM, ::), joins lines
+ * continued with a backtick (or cmd's caret) and hands statements to
+ * pscommand.c. It also collects Get-OBMachineSetting output, in list form
+ * ("Name : Value", a nested "ProxySetting : @{...}" included) and as
+ * ConvertTo-Json output, into blocks: a block's setting names are
+ * recognised only through md_agent_field_of() and become "agent.proxy"
+ * records when the block has context (the file name says OBMachineSetting,
+ * a Get-OBMachineSetting command came before, the block names ProxySetting,
+ * or it holds two setting names one of which is a server or port), so that
+ * a lone "Enabled : True" elsewhere is no agent evidence. `netsh winhttp
+ * show proxy` output in a transcript is recognised by netsh/winhttp.c.
+ */
+#include "pscapture/pscapture.h"
+
+#include <string.h>
+
+#include "marsdiag/names.h"
+#include "netsh/winhttp.h"
+
+#define MAX_ENTRIES 32
+#define MAX_JSON_DEPTH 31 /* levels whose kind is remembered */
+
+enum vkind { VK_TEXT, VK_LITERAL, VK_NULL };
+
+struct entry {
+    enum md_agent_field f;
+    enum vkind kind;
+    bool json;
+    uint64_t line;
+    size_t col;                 /* column of the value in its line */
+    size_t name_off, text_off, text_len, val_off, val_len; /* in data */
+};
+
+/* Consecutive "Name : Value" or JSON lines. */
+struct block {
+    struct entry e[MAX_ENTRIES];
+    size_t n;
+    bool proxy_ctx;     /* a ProxySetting name was seen */
+    bool full;          /* MAX_ENTRIES reached (reported once) */
+    uint64_t last_line; /* line of the last entry */
+    struct md_buf data; /* names, excerpts and values; value last */
+};
+
+struct ps_state {
+    struct md_winhttp w;
+    struct block blk;
+    struct md_ps_seen seen;
+    bool is_cmd;     /* .cmd/.bat: cmd.exe syntax */
+    bool name_ctx;   /* the file name mentions OBMachineSetting */
+    bool in_comment; /* inside <# ... #> */
+    bool stmt_open;  /* a statement continues on the next line */
+    bool stmt_cut;   /* ... and passed 'record_bytes' */
+    uint64_t stmt_line;
+    struct md_buf stmt;
+    size_t jdepth;   /* JSON nesting at the end of the last line */
+    uint32_t jflags; /* bit d: the container at depth d is agentish */
+};
+
+static bool
+is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool
+is_ident(char c)
+{
+    return is_alpha(c) || (c >= '0' && c <= '9') || c == '_';
+}
+
+static bool
+is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* ---- blocks of settings ---------------------------------------------- */
+
+static bool
+ieq(const char *s, size_t len, const char *lit)
+{
+    return strlen(lit) == len && md_strncasecmp(s, lit, len) == 0;
+}
+
+static bool
+all_digits(const char *v, size_t len)
+{
+    if (len == 0 || len > 9)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (v[i] < '0' || v[i] > '9')
+            return false;
+    return true;
+}
+
+static void
+emit_entry(struct md_parse_ctx *ctx, struct block *b, const struct entry *e)
+{
+    const char *d = b->data.ptr;
+    const char *v = d + e->val_off;
+    size_t vl = e->val_len;
+    struct md_evidence *ev = md_ev_new(ctx, "agent.proxy");
+    if (ev) {
+        ev->line = e->line;
+        ev->name = d + e->name_off;
+    }
+    md_ev_strz(ev, "field", md_agent_field_str(e->f));
+    if (e->kind == VK_TEXT && !e->json && vl >= 2 && v[0] == '{' &&
+        v[vl - 1] == '}') {
+        v++; /* Format-List shows a collection as {a, b} */
+        vl -= 2;
+    }
+    if (e->kind == VK_NULL || vl == 0) {
+        md_ev_null(ev, "value");
+    } else if (e->f == MD_AGENT_PASSWORD) {
+        md_ev_secret(ev, "value", vl);
+    } else if (e->f == MD_AGENT_PORT && all_digits(v, vl)) {
+        int64_t port = 0;
+        for (size_t i = 0; i < vl; i++)
+            port = port * 10 + (v[i] - '0');
+        md_ev_int(ev, "value", port);
+    } else if (e->f == MD_AGENT_ENABLED &&
+               (ieq(v, vl, "true") || ieq(v, vl, "$true") ||
+                ieq(v, vl, "1"))) {
+        md_ev_bool(ev, "value", true);
+    } else if (e->f == MD_AGENT_ENABLED &&
+               (ieq(v, vl, "false") || ieq(v, vl, "$false") ||
+                ieq(v, vl, "0"))) {
+        md_ev_bool(ev, "value", false);
+    } else {
+        md_ev_str(ev, "value", v, vl);
+    }
+    md_ev_strz(ev, "origin", e->json ? "json" : "get-obmachinesetting");
+    md_ev_text(ctx, ev, d + e->text_off, e->text_len);
+    md_ev_emit(ctx, ev);
+}
+
+static void
+block_end(struct md_parse_ctx *ctx, struct ps_state *st)
+{
+    struct block *b = &st->blk;
+    unsigned fields = 0;
+    for (size_t i = 0; i < b->n; i++)
+        fields |= 1u << b->e[i].f;
+    unsigned addr = 1u << MD_AGENT_SERVER | 1u << MD_AGENT_PORT;
+    bool several = (fields & (fields - 1)) != 0; /* two or more bits */
+    if (b->n && (st->name_ctx || st->seen.get_setting || b->proxy_ctx ||
+                 (several && (fields & addr))))
+        for (size_t i = 0; i < b->n; i++)
+            emit_entry(ctx, b, &b->e[i]);
+    b->n = 0;
+    b->proxy_ctx = b->full = false;
+    md_buf_reset(&b->data);
+    st->jdepth = 0; /* a JSON document has no blank or foreign lines */
+}
+
+/* Append JSON string content s[0..len) to out, escapes decoded. */
+static enum md_status
+json_unescape(struct md_buf *out, const char *s, size_t len)
+{
+    enum md_status rc = MD_OK;
+    for (size_t i = 0; i < len && rc == MD_OK; i++) {
+        if (s[i] != '\\' || i + 1 >= len) {
+            rc = md_buf_addc(out, s[i]);
+            continue;
+        }
+        char c = s[++i];
+        static const char from[] = "bfnrt", to[] = "\b\f\n\r\t";
+        const char *k = memchr(from, c, 5);
+        if (c != 'u') {
+            rc = md_buf_addc(out, k ? to[k - from] : c);
+            continue;
+        }
+        unsigned cp = 0, n = 0;
+        while (n < 4 && i + 1 < len) {
+            char h = s[i + 1];
+            unsigned d = h >= '0' && h <= '9'   ? (unsigned)(h - '0')
+                         : h >= 'a' && h <= 'f' ? (unsigned)(h - 'a' + 10)
+                         : h >= 'A' && h <= 'F' ? (unsigned)(h - 'A' + 10)
+                                                : 16u;
+            if (d == 16)
+                break;
+            cp = cp * 16 + d;
+            i++;
+            n++;
+        }
+        if (n < 4 || (cp >= 0xD800 && cp <= 0xDFFF))
+            cp = 0xFFFD; /* surrogates are not worth pairing here */
+        char u[3];
+        if (cp < 0x80) {
+            rc = md_buf_addc(out, (char)cp);
+        } else if (cp < 0x800) {
+            u[0] = (char)(0xC0 | cp >> 6);
+            u[1] = (char)(0x80 | (cp & 0x3F));
+            rc = md_buf_add(out, u, 2);
+        } else {
+            u[0] = (char)(0xE0 | cp >> 12);
+            u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            u[2] = (char)(0x80 | (cp & 0x3F));
+            rc = md_buf_add(out, u, 3);
+        }
+    }
+    return rc;
+}
+
+/*
+ * Add a setting to the block. Its excerpt is s[ts..te) (the line, or the
+ * one pair of a line holding several) with a password's value masked; the
+ * value s[vs..ve) is copied last, decoded when it is a JSON string.
+ */
+static void
+add_entry(struct md_parse_ctx *ctx, struct ps_state *st,
+          enum md_agent_field f, struct md_slice name, const char *s,
+          size_t ts, size_t te, size_t vs, size_t ve, enum vkind kind,
+          bool json)
+{
+    struct block *b = &st->blk;
+    if (b->n == MAX_ENTRIES) {
+        if (!b->full)
+            md_parse_diag(ctx, MD_GRADE_WARN, MD_ERR_LIMIT,
+                          "more than %d proxy settings in one block; the "
+                          "rest ignored",
+                          MAX_ENTRIES);
+        b->full = true;
+        return;
+    }
+    struct entry *e = &b->e[b->n];
+    size_t mark = b->data.len;
+    bool secret = f == MD_AGENT_PASSWORD && ve > vs && kind != VK_NULL;
+    e->f = f;
+    e->kind = kind;
+    e->json = json;
+    e->line = ctx->line;
+    e->col = vs;
+    e->name_off = b->data.len;
+    enum md_status rc = md_buf_add(&b->data, name.ptr, name.len);
+    if (rc == MD_OK)
+        rc = md_buf_addc(&b->data, '\0');
+    e->text_off = b->data.len;
+    if (rc == MD_OK)
+        rc = md_buf_add(&b->data, s + ts, (secret ? vs : te) - ts);
+    if (rc == MD_OK && secret) {
+        rc = md_buf_add(&b->data, "********", 8);
+        if (rc == MD_OK)
+            rc = md_buf_add(&b->data, s + ve, te - ve);
+    }
+    e->text_len = b->data.len - e->text_off;
+    e->val_off = b->data.len;
+    if (rc == MD_OK)
+        rc = json && kind == VK_TEXT
+                 ? json_unescape(&b->data, s + vs, ve - vs)
+                 : md_buf_add(&b->data, s + vs, ve - vs);
+    if (rc != MD_OK) {
+        b->data.len = mark;
+        if (b->data.ptr)
+            b->data.ptr[mark] = '\0';
+        md_parse_diag_at(ctx, ctx->line, MD_GRADE_WARN, rc,
+                         rc == MD_ERR_LIMIT ? "record_bytes" : NULL,
+                         "proxy setting '%.*s' dropped: block passed limit "
+                         "'record_bytes' (%llu)",
+                         (int)(name.len > 64 ? 64 : name.len), name.ptr,
+                         (unsigned long long)ctx->limits->record_bytes);
+        return;
+    }
+    e->val_len = b->data.len - e->val_off;
+    b->last_line = ctx->line;
+    b->n++;
+}
+
+/* A name of the block: a setting, or ProxySetting which gives context. */
+static enum md_agent_field
+setting_of(struct ps_state *st, struct md_slice name)
+{
+    if (md_slice_ieq(name, "ProxySetting"))
+        st->blk.proxy_ctx = true;
+    return md_agent_field_of(name.ptr, name.len);
+}
+
+/* "@{Enabled=True; ProxyServer=http://x; ProxyPort=8080}" from s[vs..ve) */
+static void
+hashtable(struct md_parse_ctx *ctx, struct ps_state *st, const char *s,
+          size_t vs, size_t ve)
+{
+    size_t i = vs + 2;
+    while (i < ve) {
+        while (i < ve && (is_blank(s[i]) || s[i] == ';'))
+            i++;
+        size_t ns = i;
+        while (i < ve && s[i] != '=' && s[i] != ';' && s[i] != '}')
+            i++;
+        if (i >= ve || s[i] != '=') {
+            i++;
+            continue;
+        }
+        struct md_slice name = md_slice_trim(md_slice_of(s + ns, i - ns));
+        size_t a = ++i;
+        while (i < ve && s[i] != ';' && s[i] != '}')
+            i++;
+        struct md_slice v = md_slice_trim(md_slice_of(s + a, i - a));
+        enum md_agent_field f = setting_of(st, name);
+        size_t at = (size_t)(v.ptr - s);
+        if (f != MD_AGENT_NONE)
+            add_entry(ctx, st, f, name, s, (size_t)(name.ptr - s),
+                      at + v.len, at, at + v.len, VK_TEXT, false);
+    }
+}
+
+/* "Name : value" with a name made of letters, digits and '_' that starts
+ * with a letter (so that "C:\" and "10:00" are not names). */
+static bool
+list_line(const char *s, size_t len, struct md_slice *name, size_t *vs,
+          size_t *ve)
+{
+    size_t i = 0;
+    while (i < len && is_blank(s[i]))
+        i++;
+    size_t ns = i;
+    if (i >= len || !is_alpha(s[i]))
+        return false;
+    while (i < len && is_ident(s[i]))
+        i++;
+    size_t ne = i;
+    while (i < len && is_blank(s[i]))
+        i++;
+    if (ne - ns < 2 || i >= len || s[i] != ':' ||
+        (i + 1 < len && (s[i + 1] == ':' || s[i + 1] == '/')))
+        return false;
+    for (i++; i < len && is_blank(s[i]);)
+        i++;
+    size_t e = len;
+    while (e > i && is_blank(s[e - 1]))
+        e--;
+    *name = md_slice_of(s + ns, ne - ns);
+    *vs = i;
+    *ve = e;
+    return true;
+}
+
+static void
+list_entry(struct md_parse_ctx *ctx, struct ps_state *st, const char *s,
+           size_t len, struct md_slice name, size_t vs, size_t ve)
+{
+    enum md_agent_field f = setting_of(st, name);
+    if (md_slice_ieq(name, "ProxySetting") && ve - vs > 2 && s[vs] == '@' &&
+        s[vs + 1] == '{')
+        hashtable(ctx, st, s, vs, ve);
+    else if (f != MD_AGENT_NONE)
+        add_entry(ctx, st, f, name, s, 0, len, vs, ve, VK_TEXT, false);
+}
+
+/* A value wrapped by Format-List continues, indented to the value column,
+ * on the next line. */
+static bool
+wrapped_value(struct md_parse_ctx *ctx, struct ps_state *st, const char *s,
+              size_t len)
+{
+    struct block *b = &st->blk;
+    if (!b->n || b->last_line + 1 != ctx->line)
+        return false;
+    struct entry *e = &b->e[b->n - 1];
+    size_t ind = 0;
+    while (ind < len && s[ind] == ' ')
+        ind++;
+    if (e->json || e->col == 0 || ind < e->col || ind == len)
+        return false;
+    struct md_slice t = md_slice_trim(md_slice_of(s + ind, len - ind));
+    if (md_buf_add(&b->data, t.ptr, t.len) != MD_OK)
+        return false;
+    e->val_len += t.len;
+    b->last_line = ctx->line;
+    return true;
+}
+
+/* End of the JSON string opening at s[i] (the quote): returns the index
+ * after the closing quote, or len when the line ends first (*closed
+ * false). */
+static size_t
+json_string(const char *s, size_t len, size_t i, size_t *ce, bool *closed)
+{
+    for (i++; i < len; i++) {
+        if (s[i] == '\\') {
+            i++;
+            continue;
+        }
+        if (s[i] == '"') {
+            *ce = i;
+            *closed = true;
+            return i + 1;
+        }
+    }
+    *ce = len;
+    *closed = false;
+    return len;
+}
+
+/* JSON containers that may hold agent settings: the root (flat form), a
+ * "ProxySetting" object, and what arrays of those hold; not, say, the
+ * "ThrottlingSetting" object, which has an "Enabled" of its own. */
+static bool
+json_agentish(const struct ps_state *st)
+{
+    return st->jdepth > 0 && st->jdepth <= MAX_JSON_DEPTH &&
+           (st->jflags >> st->jdepth & 1u);
+}
+
+static void
+json_push(struct ps_state *st, bool agentish)
+{
+    if (st->jdepth == SIZE_MAX)
+        return;
+    st->jdepth++;
+    if (st->jdepth <= MAX_JSON_DEPTH) {
+        uint32_t bit = 1u << st->jdepth;
+        st->jflags = agentish ? st->jflags | bit : st->jflags & ~bit;
+    }
+}
+
+/*
+ * A line of ConvertTo-Json output, pretty or compressed: every "key":
+ * value pair, and the braces that say which object a pair is in (the
+ * nesting carries over from line to line). Returns false when the line
+ * holds no pair at all.
+ */
+static bool
+json_line(struct md_parse_ctx *ctx, struct ps_state *st, const char *s,
+          size_t len)
+{
+    bool any = false;
+    size_t i = 0;
+    while (i < len) {
+        char c = s[i];
+        if (c == '{' || c == '[') {
+            json_push(st, st->jdepth == 0 || json_agentish(st));
+            i++;
+            continue;
+        }
+        if (c == '}' || c == ']') {
+            if (st->jdepth)
+                st->jdepth--;
+            i++;
+            continue;
+        }
+        if (c != '"') {
+            i++;
+            continue;
+        }
+        size_t ks = i + 1, ke;
+        bool closed;
+        i = json_string(s, len, i, &ke, &closed);
+        size_t j = i;
+        while (j < len && is_blank(s[j]))
+            j++;
+        if (!closed || j >= len || s[j] != ':')
+            continue; /* a value, not a key */
+        any = true;
+        for (j++; j < len && is_blank(s[j]);)
+            j++;
+        struct md_slice name = md_slice_of(s + ks, ke - ks);
+        enum md_agent_field f = setting_of(st, name);
+        if (!json_agentish(st))
+            f = MD_AGENT_NONE;
+        if (j >= len) {
+            if (f != MD_AGENT_NONE)
+                md_parse_diag(ctx, MD_GRADE_WARN, MD_ERR_TRUNCATED,
+                              "json value of '%.*s' missing",
+                              (int)(name.len > 64 ? 64 : name.len), name.ptr);
+            break;
+        }
+        if (s[j] == '{' || s[j] == '[') {
+            json_push(st, s[j] == '{' && md_slice_ieq(name, "ProxySetting"));
+            i = j + 1;
+            continue;
+        }
+        size_t vs = j, ve;
+        enum vkind kind = VK_LITERAL;
+        if (s[j] == '"') {
+            vs = j + 1;
+            kind = VK_TEXT;
+            i = json_string(s, len, j, &ve, &closed);
+            if (!closed && f != MD_AGENT_NONE)
+                md_parse_diag(ctx, MD_GRADE_WARN, MD_ERR_TRUNCATED,
+                              "json string of '%.*s' cut at the end of the "
+                              "line",
+                              (int)(name.len > 64 ? 64 : name.len), name.ptr);
+        } else {
+            while (j < len && s[j] != ',' && s[j] != '}' && s[j] != ']' &&
+                   !is_blank(s[j]))
+                j++;
+            ve = i = j;
+            if (ieq(s + vs, ve - vs, "null"))
+                kind = VK_NULL;
+        }
+        size_t te = kind == VK_TEXT && closed ? ve + 1 : ve;
+        if (f != MD_AGENT_NONE)
+            add_entry(ctx, st, f, name, s, ks - 1, te, vs, ve, kind, true);
+    }
+    return any;
+}
+
+/* ---- statements ------------------------------------------------------ */
+
+/* Remove a prompt: "PS>", "PS C:\x>", cmd's "C:\x>". */
+static bool
+strip_prompt(struct md_slice *t)
+{
+    size_t cut = 0;
+    if (md_slice_istarts(*t, "PS>")) {
+        cut = 3;
+    } else if (md_slice_istarts(*t, "PS ") ||
+               (t->len > 3 && is_alpha(t->ptr[0]) && t->ptr[1] == ':' &&
+                t->ptr[2] == '\\')) {
+        const char *gt = memchr(t->ptr, '>', t->len < 300 ? t->len : 300);
+        if (!gt)
+            return false;
+        /* "C:\Temp\MARSAgentInstaller.exe /q > log" is a command. */
+        struct md_slice pre = md_slice_of(t->ptr, (size_t)(gt - t->ptr));
+        if (memchr(pre.ptr, '"', pre.len) || memchr(pre.ptr, '/', pre.len) ||
+            md_slice_ifind(pre, ".exe") >= 0 ||
+            md_slice_ifind(pre, ".cmd") >= 0 ||
+            md_slice_ifind(pre, ".bat") >= 0 ||
+            md_slice_ifind(pre, ".ps1") >= 0)
+            return false;
+        cut = pre.len + 1;
+    } else {
+        return false;
+    }
+    *t = md_slice_trim(md_slice_of(t->ptr + cut, t->len - cut));
+    return true;
+}
+
+static bool
+is_comment(const struct ps_state *st, struct md_slice t)
+{
+    if (!st->is_cmd)
+        return t.len && t.ptr[0] == '#';
+    if (md_slice_istarts(t, "::"))
+        return true;
+    return md_slice_istarts(t, "rem") && (t.len == 3 || is_blank(t.ptr[3]));
+}
+
+static char
+continuation_char(const struct ps_state *st)
+{
+    return st->is_cmd ? '^' : '`';
+}
+
+static void
+run_statement(struct md_parse_ctx *ctx, struct ps_state *st)
+{
+    st->stmt_open = false;
+    md_ps_statement(ctx, st->stmt.ptr ? st->stmt.ptr : "", st->stmt.len,
+                    st->stmt_line, st->is_cmd, &st->seen);
+    md_buf_reset(&st->stmt);
+}
+
+static void
+stmt_add(struct md_parse_ctx *ctx, struct ps_state *st, struct md_slice t)
+{
+    if (st->stmt_cut)
+        return;
+    if (md_buf_add(&st->stmt, t.ptr, t.len) != MD_OK ||
+        md_buf_addc(&st->stmt, '\n') != MD_OK) {
+        st->stmt_cut = true;
+        md_parse_diag_at(ctx, st->stmt_line, MD_GRADE_WARN, MD_ERR_LIMIT,
+                         "record_bytes",
+                         "continued command longer than limit "
+                         "'record_bytes' (%llu); cut there",
+                         (unsigned long long)ctx->limits->record_bytes);
+    }
+}
+
+/* A line of a statement continued from the line before. */
+static void
+continue_statement(struct md_parse_ctx *ctx, struct ps_state *st,
+                   const char *s, size_t len)
+{
+    struct md_slice t = md_slice_trim(md_slice_of(s, len));
+    if (md_slice_istarts(t, ">>")) /* the transcript's continuation prompt */
+        t = md_slice_trim(md_slice_of(t.ptr + 2, t.len - 2));
+    bool more = t.len && t.ptr[t.len - 1] == continuation_char(st);
+    if (more)
+        t.len--;
+    stmt_add(ctx, st, t);
+    if (!more)
+        run_statement(ctx, st);
+}
+
+static void
+command_line(struct md_parse_ctx *ctx, struct ps_state *st, const char *s,
+             size_t len)
+{
+    struct md_slice t = md_slice_trim(md_slice_of(s, len));
+    if (strip_prompt(&t)) {
+        /* Output after a new prompt belongs to that command. */
+        st->seen.get_setting = md_slice_ifind(t, "OBMachineSetting") >= 0 ||
+                               md_slice_ifind(t, "ProxySetting") >= 0;
+    }
+    if (st->is_cmd && t.len && t.ptr[0] == '@')
+        t = md_slice_trim(md_slice_of(t.ptr + 1, t.len - 1));
+    if (!t.len || is_comment(st, t))
+        return;
+    if (t.ptr[t.len - 1] == continuation_char(st)) {
+        md_buf_reset(&st->stmt);
+        st->stmt_open = true;
+        st->stmt_cut = false;
+        st->stmt_line = ctx->line;
+        stmt_add(ctx, st, md_slice_of(t.ptr, t.len - 1));
+        return;
+    }
+    md_ps_statement(ctx, t.ptr, t.len, ctx->line, st->is_cmd, &st->seen);
+}
+
+/* ---- the parser ------------------------------------------------------ */
+
+static bool
+only_punct(struct md_slice t)
+{
+    for (size_t i = 0; i < t.len; i++)
+        if (!memchr("{}[], \t", t.ptr[i], 7))
+            return false;
+    return true;
+}
+
+static enum md_status
+ps_line(struct md_parse_ctx *ctx, void *state, const char *s, size_t len)
+{
+    struct ps_state *st = state;
+    if (md_winhttp_line(ctx, &st->w, s, len)) {
+        block_end(ctx, st);
+        return MD_OK;
+    }
+    if (st->stmt_open) {
+        continue_statement(ctx, st, s, len);
+        return MD_OK;
+    }
+    struct md_slice t = md_slice_trim(md_slice_of(s, len));
+    if (st->in_comment) {
+        st->in_comment = md_slice_ifind(t, "#>") < 0;
+        return MD_OK;
+    }
+    if (!t.len) {
+        block_end(ctx, st);
+        return MD_OK;
+    }
+    if (!st->is_cmd && md_slice_istarts(t, "<#")) {
+        st->in_comment = md_slice_ifind(t, "#>") < 2;
+        return MD_OK;
+    }
+    /* JSON: a line of pairs, or of braces only (the block goes on). */
+    bool punct = only_punct(t);
+    if ((punct || memchr(t.ptr, '"', t.len)) && json_line(ctx, st, s, len))
+        return MD_OK;
+    if (punct)
+        return MD_OK;
+    struct md_slice name;
+    size_t vs, ve;
+    if (list_line(s, len, &name, &vs, &ve)) {
+        list_entry(ctx, st, s, len, name, vs, ve);
+        return MD_OK;
+    }
+    if (wrapped_value(ctx, st, s, len))
+        return MD_OK;
+    block_end(ctx, st);
+    command_line(ctx, st, s, len);
+    return MD_OK;
+}
+
+static enum md_status
+ps_begin(struct md_parse_ctx *ctx, void *state)
+{
+    struct ps_state *st = state;
+    const char *path = ctx->input->path;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    st->is_cmd = md_name_has_ext(base, ".cmd") || md_name_has_ext(base, ".bat");
+    st->name_ctx = md_name_contains(base, "OBMachineSetting");
+    st->blk.data.max = (size_t)ctx->limits->record_bytes;
+    st->stmt.max = (size_t)ctx->limits->record_bytes;
+    return MD_OK;
+}
+
+static enum md_status
+ps_end(struct md_parse_ctx *ctx, void *state)
+{
+    struct ps_state *st = state;
+    if (st->stmt_open) {
+        md_parse_diag_at(ctx, st->stmt_line, MD_GRADE_WARN, MD_ERR_TRUNCATED,
+                         NULL, "continued command ends with the file");
+        run_statement(ctx, st);
+    }
+    block_end(ctx, st);
+    md_winhttp_end(ctx, &st->w);
+    md_buf_free(&st->blk.data);
+    md_buf_free(&st->stmt);
+    return MD_OK;
+}
+
+static int
+ps_bid(const struct md_sniff *s)
+{
+    const char *b = s->base;
+    if (md_name_contains(b, "OBMachineSetting") ||
+        md_name_contains(b, "PowerShell_transcript") ||
+        md_name_has_ext(b, ".ps1"))
+        return 85;
+    if (md_ps_head_has_command(s->text, s->text_len))
+        return md_winhttp_head_has_header(s->text, s->text_len) ? 75 : 50;
+    if (md_strcasecmp(b, "Trace.txt") == 0 || md_name_has_ext(b, ".cmd") ||
+        md_name_has_ext(b, ".bat"))
+        return 40;
+    if (md_name_has_ext(b, ".txt") || md_name_has_ext(b, ".log"))
+        return 5;
+    return 0;
+}
+
+const struct md_parser md_parser_pscapture = {
+    .name = "pscapture",
+    .bid = ps_bid,
+    .state_size = sizeof(struct ps_state),
+    .begin = ps_begin,
+    .line = ps_line,
+    .end = ps_end,
+};
