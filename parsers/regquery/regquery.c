@@ -307,7 +307,9 @@ rq_end(struct md_parse_ctx *ctx, void *state)
     return MD_OK;
 }
 
-/* Bid on a key line "HKEY_..." followed by an indented value line. */
+/* Bid on a key line "HKEY_..." followed by an indented value line. A
+ * PowerShell transcript or script that ran reg query is pscapture's (it
+ * holds Set-OBMachineSetting lines too), so bid under it there. */
 static int
 rq_bid(const struct md_sniff *s)
 {
@@ -320,7 +322,10 @@ rq_bid(const struct md_sniff *s)
         struct md_slice t = md_slice_trim(line);
         if (n && (p[0] == ' ' || p[0] == '\t')) {
             if (after_key && md_slice_ifind(t, "    REG_") > 0)
-                return 90;
+                return md_name_contains(s->base, "PowerShell_transcript") ||
+                               md_name_has_ext(s->base, ".ps1")
+                           ? 60
+                           : 90;
         } else if (t.len) {
             after_key = md_slice_istarts(t, "HKEY_");
         }
