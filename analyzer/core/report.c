@@ -240,7 +240,8 @@ text_input(FILE *f, const struct md_input *in, bool color)
             in->type ? in->type : "-", in->encoding ? in->encoding : "-",
             in->path);
     if (in->records)
-        fprintf(f, "  (%llu records)", (unsigned long long)in->records);
+        fprintf(f, "  (%llu record%s)", (unsigned long long)in->records,
+                in->records == 1 ? "" : "s");
     fputc('\n', f);
     for (const struct md_diag *d = in->diags; d; d = d->next) {
         fprintf(f, "      %s: %s", md_grade_str(d->grade), in->path);

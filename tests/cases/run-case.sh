@@ -1,8 +1,9 @@
 #!/bin/sh
 # Run one golden CLI case: DIR/cmd holds marsdiag's arguments (one line,
 # shell quoting, paths relative to the repository), DIR/expected the exact
-# standard output, DIR/status the exit status (0 when absent). With
-# MD_UPDATE=1 the expected output is rewritten instead of compared.
+# standard output, DIR/expected-stderr (when present) the exact standard
+# error, DIR/status the exit status (0 when absent). With MD_UPDATE=1 the
+# expectations are rewritten instead of compared.
 set -u
 dir=$1
 : "${MD_BIN:?MD_BIN must point at marsdiag}"
@@ -16,6 +17,11 @@ want_rc=0
 if [ "${MD_UPDATE:-0}" = 1 ]; then
     cp "$out" "$dir/expected"
     echo "$rc" >"$dir/status"
+    if [ -s "$out.err" ]; then
+        cp "$out.err" "$dir/expected-stderr"
+    else
+        rm -f "$dir/expected-stderr"
+    fi
     echo "updated $dir"
     rm -f "$out.err"
     exit 0
@@ -27,6 +33,9 @@ if [ "$rc" != "$want_rc" ]; then
     fail=1
 fi
 if ! diff -u "$dir/expected" "$out"; then
+    fail=1
+fi
+if [ -f "$dir/expected-stderr" ] && ! diff -u "$dir/expected-stderr" "$out.err"; then
     fail=1
 fi
 rm -f "$out.err"
