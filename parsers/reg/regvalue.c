@@ -50,6 +50,44 @@ hex_of(struct md_parse_ctx *ctx, const unsigned char *p, size_t n)
     return s;
 }
 
+/*
+ * Binary values hold strings too (a DefaultConnectionSettings blob carries
+ * the proxy string, which may be http://user:password@host): a run of
+ * printable bytes that md_redact would mask is overwritten with '*' in a
+ * copy, so neither the hex data nor the excerpt shows it. Returns the
+ * copy, or v->data itself when nothing needed masking.
+ */
+static const unsigned char *
+masked_bytes(struct md_parse_ctx *ctx, const struct md_regval *v, bool *masked)
+{
+    const unsigned char *p = (const unsigned char *)v->data;
+    unsigned char *copy = NULL;
+    *masked = false;
+    for (size_t i = 0; i < v->len;) {
+        size_t j = i;
+        while (j < v->len && p[j] >= 0x20 && p[j] < 0x7f)
+            j++;
+        if (j - i >= 3) {
+            char *out = md_arena_alloc(ctx->scratch, j - i + 1);
+            if (!out)
+                return NULL;
+            size_t n = md_redact((const char *)p + i, j - i, out);
+            if (n != j - i || memcmp(out, p + i, n) != 0) {
+                if (!copy) {
+                    copy = md_arena_alloc(ctx->scratch, v->len ? v->len : 1);
+                    if (!copy)
+                        return NULL;
+                    memcpy(copy, p, v->len);
+                }
+                memset(copy + i, '*', j - i);
+                *masked = true;
+            }
+        }
+        i = j + 1;
+    }
+    return copy ? copy : p;
+}
+
 /* Text fields may carry user:password@ URLs or Password=... pairs; they
  * are masked like excerpts. */
 static void
@@ -87,6 +125,8 @@ set_excerpt(struct md_parse_ctx *ctx, struct md_evidence *ev,
             const struct md_regval *v, bool secret)
 {
     size_t len = v->text_len;
+    if (!secret && v->form == MD_REGVAL_BIN)
+        masked_bytes(ctx, v, &secret); /* the hex would show the secret */
     if (secret && v->data_off <= len) {
         /* Keep "name"= and mask everything after: md_redact would leave
          * the tail of a hex or escaped-quote value visible. */
@@ -136,7 +176,9 @@ emit_value(struct md_parse_ctx *ctx, const struct md_regval *v, bool secret)
     else if (v->form == MD_REGVAL_INT)
         md_ev_int(ev, "data", v->i);
     else if (v->form == MD_REGVAL_BIN) {
-        const char *h = hex_of(ctx, (const unsigned char *)v->data, v->len);
+        bool masked;
+        const unsigned char *b = masked_bytes(ctx, v, &masked);
+        const char *h = b ? hex_of(ctx, b, v->len) : NULL;
         if (h)
             md_ev_str(ev, "data", h, 2 * v->len);
         else
@@ -242,9 +284,11 @@ add_as_text(struct md_parse_ctx *ctx, struct md_evidence *ev,
     else if (v->form == MD_REGVAL_INT)
         md_ev_strz(ev, "value",
                    md_arena_printf(ctx->scratch, "%lld", (long long)v->i));
-    else
-        md_ev_strz(ev, "value",
-                   hex_of(ctx, (const unsigned char *)v->data, v->len));
+    else {
+        bool masked;
+        const unsigned char *b = masked_bytes(ctx, v, &masked);
+        md_ev_strz(ev, "value", b ? hex_of(ctx, b, v->len) : NULL);
+    }
 }
 
 static enum md_status

@@ -533,6 +533,33 @@ test_blob_winhttp(void)
               MD_ERR_TRUNCATED);
 }
 
+/* A WinINet blob whose proxy string carries user:password@: the password
+ * must not survive hex-encoded in the reg.value data or the excerpt. */
+static void
+test_secret_in_blob(void)
+{
+    static const char text[] =
+        "Windows Registry Editor Version 5.00\r\n\r\n"
+        "[HKEY_USERS\\S-1-5-18\\Software\\Microsoft\\Windows\\"
+        "CurrentVersion\\Internet Settings\\Connections]\r\n"
+        /* 0x46 v, counter 9, flags 3, "http://svc:Secret1@proxy:8080" */
+        "\"DefaultConnectionSettings\"=hex:46,00,00,00,09,00,00,00,03,00,00,"
+        "00,1d,00,00,00,68,74,74,70,3a,2f,2f,73,76,63,3a,53,65,63,72,65,74,31,"
+        "40,70,72,6f,78,79,3a,38,30,38,30,00,00,00,00,00,00,00,00\r\n";
+    struct tu_run r;
+    tu_parse(&r, &md_parser_reg, "s.reg", text, sizeof text - 1);
+    const struct md_evidence *v = tu_find(&r, "reg.value", 0);
+    CHECK(v != NULL);
+    const char *data = tu_str(&r, v, "data");
+    CHECK(strstr(data, "5365637265743") == NULL); /* "Secret1" in hex */
+    CHECK(strstr(data, "4600000009") == data);    /* the rest is kept */
+    CHECK(v && v->text && !strstr(v->text, "53,65,63"));
+    const struct md_evidence *w = tu_find(&r, "wininet.connection", 0);
+    CHECK(w && strstr(tu_str(&r, w, "proxy_server"), "Secret1") == NULL);
+    CHECK(w && strstr(tu_str(&r, w, "proxy_server"), "@proxy:8080") != NULL);
+    tu_free(&r);
+}
+
 int
 main(void)
 {
@@ -543,6 +570,7 @@ main(void)
         TU_TEST(test_sdp_name),     TU_TEST(test_bids),
         TU_TEST(test_limits),       TU_TEST(test_inline_cases),
         TU_TEST(test_blob_wininet), TU_TEST(test_blob_winhttp),
+        TU_TEST(test_secret_in_blob),
     };
     return tu_main(tests, sizeof tests / sizeof tests[0]);
 }
