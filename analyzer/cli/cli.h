@@ -20,6 +20,15 @@ enum {
 int cmd_facts(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_limits(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+
+/* Print a rule-file problem as file:line:column: message (an
+ * md_rule_error_fn). */
+void cli_rule_error(void *user, const char *file, unsigned line, unsigned col,
+                    const char *msg);
+
+/* --fail-on: a severity, or 3 for "never"; -1 when unknown. */
+int cli_fail_on(const char *arg);
 
 /* Print "marsdiag: " and the message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

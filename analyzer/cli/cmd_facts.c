@@ -1,6 +1,7 @@
 /*
- * marsdiag facts PATH...: every evidence record with its provenance, as
- * one JSON document (schema marsdiag.facts/1). Records are written as they
+ * marsdiag facts PATH...: every evidence record with its provenance, and
+ * each bundle's model (the facts rules see, effective.* included), as one
+ * JSON document (schema marsdiag.facts/1). Records are written as they
  * are found, so memory does not grow with the bundle.
  */
 #include <getopt.h>
@@ -9,7 +10,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "marsdiag/engine.h"
 #include "marsdiag/report.h"
+#include "marsdiag/verdict.h"
 
 #define MAX_KINDS 32
 
@@ -39,11 +42,13 @@ cmd_facts(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"kind", required_argument, NULL, 'k'},
+        {"rules", required_argument, NULL, 'R'},
         CLI_SCAN_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct facts f = {0};
+    const char *rules_dir = NULL;
     struct md_scan_opts so = {0};
     md_limits_default(&so.limits);
     int c;
@@ -62,8 +67,12 @@ cmd_facts(int argc, char **argv)
             if (!cli_scan_option(c, optarg, &so))
                 return EXIT_USAGE;
             break;
+        case 'R':
+            rules_dir = optarg;
+            break;
         case 'h':
-            puts("usage: marsdiag facts [--kind KIND]... [--limit N=V] PATH...");
+            puts("usage: marsdiag facts [--kind KIND]... [--rules DIR] "
+                 "[--limit N=V] [--as TYPE] PATH...");
             return EXIT_CLEAN;
         default:
             return EXIT_USAGE;
@@ -75,10 +84,15 @@ cmd_facts(int argc, char **argv)
     }
     so.on_evidence = on_evidence;
     so.user = &f;
+    struct md_engine *e = md_engine_load(rules_dir, &so.limits,
+                                         cli_rule_error, NULL);
+    if (!e)
+        return EXIT_USAGE;
     int npaths = argc - optind;
-    struct md_bundle *bundles = calloc((size_t)npaths, sizeof *bundles);
-    if (!bundles) {
+    struct md_verdict *v = calloc((size_t)npaths, sizeof *v);
+    if (!v) {
         cli_error("out of memory");
+        md_engine_free(e);
         return EXIT_UNREADABLE;
     }
     md_json_init(&f.j, stdout, true);
@@ -90,10 +104,12 @@ cmd_facts(int argc, char **argv)
     md_json_arr(&f.j);
     int rc = EXIT_CLEAN;
     for (int i = 0; i < npaths; i++) {
-        md_bundle_init(&bundles[i], argv[optind + i]);
-        md_scan_path(&bundles[i], &so);
-        if (bundles[i].status != MD_OK) {
-            cli_error("%s", bundles[i].error);
+        enum md_status st = md_engine_scan(e, argv[optind + i], &so, &v[i]);
+        if (v[i].bundle.status != MD_OK) {
+            cli_error("%s", v[i].bundle.error);
+            rc = EXIT_UNREADABLE;
+        } else if (st != MD_OK) {
+            cli_error("%s: %s", argv[optind + i], md_status_str(st));
             rc = EXIT_UNREADABLE;
         }
     }
@@ -101,22 +117,27 @@ cmd_facts(int argc, char **argv)
     md_json_key(&f.j, "bundles");
     md_json_arr(&f.j);
     for (int i = 0; i < npaths; i++) {
+        const struct md_bundle *b = &v[i].bundle;
         md_json_obj(&f.j);
         md_json_key(&f.j, "path");
-        md_json_strz(&f.j, bundles[i].path);
-        if (bundles[i].status != MD_OK) {
+        md_json_strz(&f.j, b->path);
+        if (b->status != MD_OK) {
             md_json_key(&f.j, "error");
-            md_json_strz(&f.j, bundles[i].error);
+            md_json_strz(&f.j, b->error);
         }
-        md_write_inputs_json(&f.j, &bundles[i]);
-        md_write_stats_json(&f.j, &bundles[i], -1);
+        md_json_key(&f.j, "model");
+        md_write_fact_json(&f.j, v[i].model ? md_model_root(v[i].model)
+                                            : NULL);
+        md_write_inputs_json(&f.j, b);
+        md_write_stats_json(&f.j, b, -1);
         md_json_end_obj(&f.j);
-        md_bundle_free(&bundles[i]);
+        md_verdict_free(&v[i]);
     }
     md_json_end_arr(&f.j);
     md_json_end_obj(&f.j);
     fputc('\n', stdout);
-    free(bundles);
+    free(v);
+    md_engine_free(e);
     if (fflush(stdout) != 0) {
         cli_error("cannot write output");
         return EXIT_UNREADABLE;

@@ -16,14 +16,20 @@ static const char usage[] =
     "captures, .NET config, event log XML).\n"
     "\n"
     "commands:\n"
-    "  scan PATH...     list every input of each bundle with its type,\n"
-    "                   encoding, status and diagnostics\n"
+    "  scan PATH...     the effective proxy of each bundle, what is wrong\n"
+    "                   (findings with file:line evidence and the fix)\n"
     "  facts PATH...    print every evidence record with its provenance\n"
     "                   (file, line, registry key and value, XML path), JSON\n"
+    "  rules            list the rules in force (--schema: the facts\n"
+    "                   rules can use)\n"
     "  limits           list the resource limits and their defaults\n"
     "\n"
     "options (scan, facts):\n"
     "  --format text|json   output format of scan (default text)\n"
+    "  --fail-on LEVEL      scan: exit 1 when a finding is at least LEVEL:\n"
+    "                       error (default), warning, info, never\n"
+    "  --rules DIR          extra or overriding rule files (*.yml)\n"
+    "  --inputs             scan: also list every input read\n"
     "  --kind KIND          facts: only records of this kind (repeatable)\n"
     "  --limit NAME=VALUE   change a limit (see 'marsdiag limits')\n"
     "  --as TYPE            read every file as TYPE (reg, errlog, ...)\n"
@@ -33,7 +39,8 @@ static const char usage[] =
     "  -h, --help           this help\n"
     "  --version            print the version\n"
     "\n"
-    "exit status: 0 done; 2 usage error; 3 an input could not be read.\n"
+    "exit status: 0 no finding at or above --fail-on; 1 findings at or\n"
+    "above it; 2 usage or rule-file error; 3 an input could not be read.\n"
     "Secrets (proxy passwords) are never printed.\n";
 
 void
@@ -104,6 +111,8 @@ main(int argc, char **argv)
         return cmd_facts(argc - 1, argv + 1);
     if (strcmp(cmd, "limits") == 0)
         return cmd_limits(argc - 1, argv + 1);
+    if (strcmp(cmd, "rules") == 0)
+        return cmd_rules(argc - 1, argv + 1);
     cli_error("unknown command '%s' (see 'marsdiag --help')", cmd);
     return EXIT_USAGE;
 }

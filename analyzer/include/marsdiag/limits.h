@@ -25,7 +25,13 @@
     X(reg_key_depth, 64, "components of one registry key path")               \
     X(reg_value_bytes, 16ULL << 20, "bytes of one registry value's data")     \
     X(record_bytes, 1ULL << 20, "bytes of one log record with continuations")  \
-    X(dir_depth, 32, "directory levels walked below an input folder")
+    X(dir_depth, 32, "directory levels walked below an input folder")         \
+    X(pcre2_match, 1000000, "PCRE2 match limit per regex call")               \
+    X(pcre2_depth, 10000, "PCRE2 backtracking depth limit per regex call")    \
+    X(pcre2_heap_kib, 20480, "PCRE2 heap KiB per regex call")                 \
+    X(rules, 4096, "rules in one rule set")                                   \
+    X(expr_depth, 64, "nesting depth of a rule expression")                   \
+    X(rule_file_bytes, 4ULL << 20, "bytes of one rule file")
 
 struct md_limits {
 #define MD_LIMIT_FIELD(name, def, doc) uint64_t name;

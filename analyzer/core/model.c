@@ -1,0 +1,750 @@
+/*
+ * The model builder (marsdiag/model.h): evidence records to facts.
+ * Source mapping: DESIGN §1 stage 5; WinINet semantics domain-reference
+ * §3 (the binary DefaultConnectionSettings is what WinINet uses; the
+ * legacy values are read when there is no blob), per-machine mode §3.4.
+ */
+#include "marsdiag/model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "marsdiag/buf.h"
+#include "marsdiag/names.h"
+#include "parser.h"
+
+#define MAX_CATS 32
+#define EV_PER_CAT 3
+
+/* One set of WinINet settings (SYSTEM, the HKLM copy, one user): the
+ * latest record of each value. */
+struct inet {
+    const char *sid;
+    const struct md_evidence *enable, *server, *override, *autocfg, *blob;
+};
+
+struct cat {
+    const char *name;
+    const struct md_evidence *counted; /* the record last counted */
+    uint64_t count;
+    struct md_fact *first, *last;
+    const struct md_evidence *ev[EV_PER_CAT];
+    size_t nev;
+};
+
+struct md_model {
+    struct md_arena arena;
+    struct md_fact *root;
+    md_classify_fn classify;
+    void *cuser;
+    struct inet hku, hklm, nwsys;
+    struct inet *users;
+    size_t nusers, capusers;
+    const struct md_evidence *per_user; /* ProxySettingsPerUser */
+    struct cat cats[MAX_CATS];
+    size_t ncats;
+    const struct md_evidence *log_ev; /* the record being classified */
+    struct md_evidence *log_copy;     /* its copy, made on first need */
+    bool agent_data, engine_log, winhttp_seen;
+};
+
+struct md_model *
+md_model_new(void)
+{
+    struct md_model *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->root = md_fact_new(&m->arena, MD_F_OBJ);
+    if (!m->root) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void
+md_model_set_classifier(struct md_model *m, md_classify_fn fn, void *user)
+{
+    m->classify = fn;
+    m->cuser = user;
+}
+
+struct md_fact *
+md_model_root(struct md_model *m)
+{
+    return m->root;
+}
+
+struct md_arena *
+md_model_arena(struct md_model *m)
+{
+    return &m->arena;
+}
+
+void
+md_model_free(struct md_model *m)
+{
+    if (!m)
+        return;
+    md_arena_free(&m->arena);
+    free(m->users);
+    free(m);
+}
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static struct md_fact *
+obj(struct md_model *m, struct md_fact *parent, const char *key)
+{
+    return md_fact_child(&m->arena, parent, key, MD_F_OBJ);
+}
+
+static const struct md_field *
+field(const struct md_evidence *ev, const char *name)
+{
+    return ev ? md_ev_field(ev, name) : NULL;
+}
+
+static bool
+field_is(const struct md_evidence *ev, const char *name, const char *val)
+{
+    const struct md_field *f = field(ev, name);
+    return f && f->type == MD_V_STR && f->len == strlen(val) &&
+           memcmp(f->s, val, f->len) == 0;
+}
+
+/* A field as a fact (NULL for null or absent fields; secrets are true). */
+static struct md_fact *
+fact_of(struct md_model *m, const struct md_field *f)
+{
+    if (!f)
+        return NULL;
+    switch (f->type) {
+    case MD_V_STR:
+        return md_fact_str(&m->arena, f->s, f->len);
+    case MD_V_INT:
+        return md_fact_int(&m->arena, f->i);
+    case MD_V_BOOL:
+        return md_fact_bool(&m->arena, f->i != 0);
+    case MD_V_SECRET:
+        return md_fact_bool(&m->arena, f->len > 0);
+    case MD_V_NULL:
+        break;
+    }
+    return NULL;
+}
+
+static void
+fact_text(const struct md_fact *f, char *buf, size_t n)
+{
+    if (!f)
+        snprintf(buf, n, "(none)");
+    else if (f->type == MD_F_STR)
+        snprintf(buf, n, "%.*s", (int)f->len, f->s);
+    else if (f->type == MD_F_BOOL)
+        snprintf(buf, n, "%s", f->i ? "true" : "false");
+    else
+        snprintf(buf, n, "%lld", (long long)f->i);
+}
+
+/* Set parent.key = v citing ev; if a different value is already there,
+ * keep it and record the conflict with both records. */
+static void
+set(struct md_model *m, struct md_fact *parent, const char *key,
+    struct md_fact *v, const struct md_evidence *ev, const char *path)
+{
+    if (!parent || !v)
+        return;
+    struct md_fact *old = (struct md_fact *)md_fact_get(parent, key);
+    if (old && !md_fact_equal(old, v)) {
+        struct md_fact *list = md_fact_child(&m->arena, m->root, "conflicts",
+                                             MD_F_LIST);
+        struct md_fact *c = md_fact_new(&m->arena, MD_F_OBJ);
+        char a[256], b[256];
+        fact_text(old, a, sizeof a);
+        fact_text(v, b, sizeof b);
+        md_fact_put(&m->arena, c, "fact",
+                    md_fact_str(&m->arena, path, strlen(path)));
+        md_fact_put(&m->arena, c, "first", md_fact_str(&m->arena, a, strlen(a)));
+        md_fact_put(&m->arena, c, "other", md_fact_str(&m->arena, b, strlen(b)));
+        for (size_t i = 0; i < old->nev; i++)
+            md_fact_cite(&m->arena, c, old->ev[i]);
+        md_fact_cite(&m->arena, c, ev);
+        md_fact_append(&m->arena, list, c);
+        return;
+    }
+    if (old) {
+        md_fact_cite(&m->arena, old, ev);
+        return;
+    }
+    md_fact_cite(&m->arena, v, ev);
+    md_fact_put(&m->arena, parent, key, v);
+}
+
+static struct md_fact *
+str_fact(struct md_model *m, const char *s)
+{
+    return md_fact_str(&m->arena, s, strlen(s));
+}
+
+/* ---- A: the agent's own proxy ------------------------------------------ */
+
+static void
+add_agent(struct md_model *m, const struct md_evidence *ev)
+{
+    struct md_fact *proxy = obj(m, obj(m, m->root, "agent"), "proxy");
+    const struct md_field *f = field(ev, "field"), *v = field(ev, "value");
+    if (!f || f->type != MD_V_STR)
+        return;
+    struct md_slice name = {f->s, f->len};
+    m->agent_data = true;
+    if (md_slice_ieq(name, "port")) {
+        if (v && v->type == MD_V_INT)
+            set(m, proxy, "port", md_fact_int(&m->arena, v->i), ev,
+                "agent.proxy.port");
+        if (v && (v->type == MD_V_STR || v->type == MD_V_INT)) {
+            char t[32];
+            if (v->type == MD_V_INT)
+                snprintf(t, sizeof t, "%lld", (long long)v->i);
+            struct md_fact *tf = v->type == MD_V_INT ? str_fact(m, t)
+                                                     : fact_of(m, v);
+            set(m, proxy, "port_text", tf, ev, "agent.proxy.port_text");
+        }
+        return;
+    }
+    static const char *const names[] = {"server", "user", "password",
+                                        "enabled", "bypass"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (!md_slice_ieq(name, names[i]))
+            continue;
+        struct md_fact *val = fact_of(m, v);
+        /* An empty user name or server is no user name or server. */
+        if (val && val->type == MD_F_STR && val->len == 0)
+            return;
+        if (val && !strcmp(names[i], "enabled") && val->type == MD_F_INT)
+            val = md_fact_bool(&m->arena, val->i != 0);
+        char path[64];
+        snprintf(path, sizeof path, "agent.proxy.%s", names[i]);
+        set(m, proxy, names[i], val, ev, path);
+    }
+}
+
+/* ---- B, C: WinINet ------------------------------------------------------ */
+
+static bool
+key_is(const struct md_evidence *ev, const char *suffix)
+{
+    if (!ev->key)
+        return false;
+    struct md_slice k = {ev->key, strlen(ev->key)};
+    return md_slice_iends(k, suffix);
+}
+
+static struct inet *
+user_inet(struct md_model *m, const char *sid)
+{
+    for (size_t i = 0; i < m->nusers; i++)
+        if (strcmp(m->users[i].sid, sid) == 0)
+            return &m->users[i];
+    if (m->nusers == m->capusers) {
+        size_t cap = m->capusers ? m->capusers * 2 : 4;
+        struct inet *u = realloc(m->users, cap * sizeof *u);
+        if (!u)
+            return NULL;
+        m->users = u;
+        m->capusers = cap;
+    }
+    struct inet *u = &m->users[m->nusers++];
+    memset(u, 0, sizeof *u);
+    u->sid = md_arena_strdup(&m->arena, sid);
+    return u;
+}
+
+/* Which WinINet settings set a registry record belongs to, or NULL. */
+static struct inet *
+inet_of(struct md_model *m, const struct md_evidence *ev)
+{
+    const struct md_field *scope = field(ev, "scope");
+    if (!scope || scope->type != MD_V_STR)
+        return NULL;
+    if (field_is(ev, "scope", "system"))
+        return &m->hku;
+    if (field_is(ev, "scope", "machine"))
+        return strstr(ev->key, "\\Windows\\CurrentVersion\\Internet Settings")
+                   ? &m->hklm
+                   : NULL;
+    if (field_is(ev, "scope", "user")) {
+        const struct md_field *sid = field(ev, "sid");
+        char s[128];
+        if (sid && sid->type == MD_V_STR)
+            snprintf(s, sizeof s, "%.*s", (int)sid->len, sid->s);
+        else
+            snprintf(s, sizeof s, "HKEY_CURRENT_USER");
+        return user_inet(m, s);
+    }
+    return NULL;
+}
+
+static void
+add_inet_value(struct md_model *m, struct inet *in, const char *name,
+               const struct md_evidence *ev)
+{
+    if (!md_strcasecmp(name, "ProxyEnable"))
+        in->enable = ev;
+    else if (!md_strcasecmp(name, "ProxyServer"))
+        in->server = ev;
+    else if (!md_strcasecmp(name, "ProxyOverride"))
+        in->override = ev;
+    else if (!md_strcasecmp(name, "AutoConfigURL"))
+        in->autocfg = ev;
+    (void)m;
+}
+
+static void
+add_reg_value(struct md_model *m, const struct md_evidence *ev)
+{
+    if (!ev->key || !ev->name)
+        return;
+    if (md_is_agent_key(ev->key)) {
+        m->agent_data = true;
+        if (key_is(ev, "\\Setup") && !md_strcasecmp(ev->name, "CurrentVersion"))
+            set(m, obj(m, m->root, "agent"), "version",
+                fact_of(m, field(ev, "data")), ev, "agent.version");
+        return;
+    }
+    if (key_is(ev, "\\Policies\\Microsoft\\Windows\\CurrentVersion\\Internet "
+                   "Settings") &&
+        !md_strcasecmp(ev->name, "ProxySettingsPerUser")) {
+        m->per_user = ev;
+        return;
+    }
+    if (!key_is(ev, "\\Internet Settings"))
+        return;
+    struct inet *in = inet_of(m, ev);
+    if (in)
+        add_inet_value(m, in, ev->name, ev);
+}
+
+static void
+add_nwcheck_setting(struct md_model *m, const struct md_evidence *ev)
+{
+    const struct md_field *n = field(ev, "name");
+    if (!n || n->type != MD_V_STR)
+        return;
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)n->len, n->s);
+    if (field_is(ev, "section", "wininet_system"))
+        add_inet_value(m, &m->nwsys, name, ev);
+    else if (field_is(ev, "section", "wininet_user"))
+        add_inet_value(m, user_inet(m, "current user"), name, ev);
+}
+
+/* String value of a WinINet record: reg.value "data" or nwcheck "value". */
+static const struct md_field *
+inet_str(const struct md_evidence *ev)
+{
+    const struct md_field *f = field(ev, "data");
+    if (!f)
+        f = field(ev, "value");
+    return f && f->type == MD_V_STR && f->len ? f : NULL;
+}
+
+static bool
+inet_enabled(const struct md_evidence *ev)
+{
+    const struct md_field *f = field(ev, "data");
+    if (!f)
+        f = field(ev, "value");
+    if (!f)
+        return false;
+    if (f->type == MD_V_INT)
+        return f->i != 0;
+    return f->type == MD_V_STR && f->len == 1 && f->s[0] == '1';
+}
+
+static bool
+has_userinfo(const char *s, size_t len)
+{
+    const char *at = memchr(s, '@', len);
+    return at && memchr(s, ':', (size_t)(at - s)) != NULL;
+}
+
+/* Facts of one WinINet settings set into o: the blob when there is one
+ * (WinINet's own), else the legacy values. */
+static void
+inet_facts(struct md_model *m, const struct inet *in, struct md_fact *o,
+           const char *prefix)
+{
+    struct md_fact *p = obj(m, o, "proxy");
+    char path[96];
+#define PATH(k) (snprintf(path, sizeof path, "%s.proxy.%s", prefix, k), path)
+    bool manual = false, pac = false, autodetect = false;
+    if (in->blob) {
+        const struct md_evidence *b = in->blob;
+        const struct md_field *f;
+        manual = (f = field(b, "manual")) && f->i;
+        pac = (f = field(b, "pac")) && f->i;
+        autodetect = (f = field(b, "autodetect")) && f->i;
+        set(m, p, "manual", md_fact_bool(&m->arena, manual), b, PATH("manual"));
+        set(m, p, "pac", md_fact_bool(&m->arena, pac), b, PATH("pac"));
+        set(m, p, "autodetect", md_fact_bool(&m->arena, autodetect), b,
+            PATH("autodetect"));
+        if ((f = field(b, "proxy_server")) && f->type == MD_V_STR && f->len)
+            set(m, p, "server", fact_of(m, f), b, PATH("server"));
+        if ((f = field(b, "bypass")) && f->type == MD_V_STR && f->len)
+            set(m, p, "bypass", fact_of(m, f), b, PATH("bypass"));
+        if ((f = field(b, "pac_url")) && f->type == MD_V_STR && f->len)
+            set(m, p, "pac_url", fact_of(m, f), b, PATH("pac_url"));
+    } else {
+        manual = in->enable && inet_enabled(in->enable);
+        pac = in->autocfg && inet_str(in->autocfg);
+        if (in->enable)
+            set(m, p, "manual", md_fact_bool(&m->arena, manual), in->enable,
+                PATH("manual"));
+        if (in->autocfg)
+            set(m, p, "pac", md_fact_bool(&m->arena, pac), in->autocfg,
+                PATH("pac"));
+    }
+    /* Legacy strings: the same facts, so a disagreement with the blob is
+     * recorded as a conflict. */
+    if (in->server && inet_str(in->server))
+        set(m, p, "server", fact_of(m, inet_str(in->server)), in->server,
+            PATH("server"));
+    if (in->override && inet_str(in->override))
+        set(m, p, "bypass", fact_of(m, inet_str(in->override)), in->override,
+            PATH("bypass"));
+    if (in->autocfg && inet_str(in->autocfg))
+        set(m, p, "pac_url", fact_of(m, inet_str(in->autocfg)), in->autocfg,
+            PATH("pac_url"));
+    const struct md_fact *server = md_fact_get(p, "server");
+    if (server && server->type == MD_F_STR)
+        set(m, p, "credentials",
+            md_fact_bool(&m->arena, has_userinfo(server->s, server->len)),
+            server->nev ? server->ev[0] : NULL, PATH("credentials"));
+    struct md_fact *s = md_fact_bool(&m->arena,
+                                     (manual && server) || pac || autodetect);
+    for (size_t i = 0; i < p->n; i++)
+        for (size_t k = 0; k < p->items[i]->nev; k++)
+            md_fact_cite(&m->arena, s, p->items[i]->ev[k]);
+    md_fact_put(&m->arena, p, "set", s);
+#undef PATH
+}
+
+static bool
+inet_any(const struct inet *in)
+{
+    return in->enable || in->server || in->override || in->autocfg ||
+           in->blob;
+}
+
+/* ---- D, E, secrets ------------------------------------------------------ */
+
+static void
+add_winhttp(struct md_model *m, const struct md_evidence *ev)
+{
+    struct md_fact *w = obj(m, m->root, "winhttp");
+    const struct md_field *d = field(ev, "direct"), *s = field(ev,
+                                                               "proxy_server");
+    m->winhttp_seen = true;
+    if (d && d->type == MD_V_BOOL)
+        set(m, w, "direct", md_fact_bool(&m->arena, d->i), ev,
+            "winhttp.direct");
+    if (s && s->type == MD_V_STR && s->len)
+        set(m, w, "server", fact_of(m, s), ev, "winhttp.server");
+    const struct md_field *b = field(ev, "bypass");
+    if (b && b->type == MD_V_STR && b->len)
+        set(m, w, "bypass", fact_of(m, b), ev, "winhttp.bypass");
+}
+
+static void
+add_dotnet(struct md_model *m, const struct md_evidence *ev)
+{
+    struct md_fact *list = md_fact_child(&m->arena, m->root, "dotnet",
+                                         MD_F_LIST);
+    struct md_fact *o = md_fact_new(&m->arena, MD_F_OBJ);
+    if (!o)
+        return;
+    const char *path = ev->input ? ev->input->path : "";
+    set(m, o, "path", str_fact(m, path), ev, "dotnet[*].path");
+    static const char *const names[] = {"enabled", "use_default_credentials",
+                                        "usesystemdefault", "proxyaddress"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        struct md_fact *v = fact_of(m, field(ev, names[i]));
+        if (v && (v->type == MD_F_BOOL || !strcmp(names[i], "proxyaddress")))
+            set(m, o, names[i], v, ev, names[i]);
+    }
+    md_fact_append(&m->arena, list, o);
+}
+
+static void
+add_dotnet_bypass(struct md_model *m, const struct md_evidence *ev)
+{
+    struct md_fact *list = (struct md_fact *)md_fact_get(m->root, "dotnet");
+    const struct md_field *a = field(ev, "address");
+    if (!list || !list->n || !a || a->type != MD_V_STR ||
+        !field_is(ev, "action", "add"))
+        return;
+    /* The bypass list belongs to the last defaultProxy of the same file. */
+    struct md_fact *o = list->items[list->n - 1];
+    const struct md_fact *p = md_fact_get(o, "path");
+    if (!p || !ev->input || strcmp(p->s, ev->input->path) != 0)
+        return;
+    struct md_fact *old = (struct md_fact *)md_fact_get(o, "bypass");
+    struct md_buf b = MD_BUF_INIT(0);
+    if (old)
+        md_buf_add(&b, old->s, old->len), md_buf_addc(&b, ';');
+    md_buf_add(&b, a->s, a->len);
+    struct md_fact *v = md_fact_str(&m->arena, b.ptr, b.len);
+    md_buf_free(&b);
+    if (old)
+        for (size_t i = 0; i < old->nev; i++)
+            md_fact_cite(&m->arena, v, old->ev[i]);
+    md_fact_cite(&m->arena, v, ev);
+    md_fact_put(&m->arena, o, "bypass", v);
+}
+
+static void
+add_secret(struct md_model *m, const struct md_evidence *ev)
+{
+    struct md_fact *list = md_fact_child(&m->arena, m->root, "secrets",
+                                         MD_F_LIST);
+    struct md_fact *o = md_fact_new(&m->arena, MD_F_OBJ);
+    const struct md_field *w = field(ev, "what");
+    if (!o)
+        return;
+    set(m, o, "what", w && w->type == MD_V_STR ? fact_of(m, w)
+                                               : str_fact(m, "password"),
+        ev, "secrets[*].what");
+    set(m, o, "path", str_fact(m, ev->input ? ev->input->path : ""), ev,
+        "secrets[*].path");
+    md_fact_append(&m->arena, list, o);
+}
+
+/* ---- logs --------------------------------------------------------------- */
+
+static void
+log_hit(void *user, const char *category)
+{
+    struct md_model *m = user;
+    struct cat *c = NULL;
+    for (size_t i = 0; i < m->ncats && !c; i++)
+        if (strcmp(m->cats[i].name, category) == 0)
+            c = &m->cats[i];
+    if (!c) {
+        if (m->ncats == MAX_CATS)
+            return;
+        c = &m->cats[m->ncats++];
+        c->name = md_arena_strdup(&m->arena, category);
+    }
+    if (c->counted == m->log_ev)
+        return; /* several signatures of one category: one event */
+    c->counted = m->log_ev;
+    c->count++;
+    const struct md_field *ts = field(m->log_ev, "timestamp");
+    if (!ts || ts->type != MD_V_STR)
+        ts = field(m->log_ev, "time_created");
+    struct md_fact *t = ts && ts->type == MD_V_STR ? fact_of(m, ts) : NULL;
+    if (t && !c->first)
+        c->first = t;
+    if (t)
+        c->last = t;
+    if (c->nev < EV_PER_CAT) {
+        if (!m->log_copy)
+            m->log_copy = md_evidence_copy(&m->arena, m->log_ev);
+        if (m->log_copy)
+            c->ev[c->nev++] = m->log_copy;
+    }
+}
+
+static void
+classify(struct md_model *m, const struct md_evidence *ev, const char *fname)
+{
+    const struct md_field *f = field(ev, fname);
+    if (!m->classify || !f || f->type != MD_V_STR || !f->len)
+        return;
+    m->log_ev = ev;
+    m->log_copy = NULL;
+    m->classify(m->cuser, f->s, f->len, log_hit, m);
+    m->log_ev = NULL;
+}
+
+/* ---- dispatch ----------------------------------------------------------- */
+
+static bool
+kind_is(const struct md_evidence *ev, const char *k)
+{
+    return strcmp(ev->kind, k) == 0;
+}
+
+void
+md_model_add(void *model, const struct md_evidence *ev)
+{
+    struct md_model *m = model;
+    if (kind_is(ev, "log.record")) {
+        if (ev->input && md_name_contains(ev->input->path, "CBEngine"))
+            m->engine_log = true;
+        classify(m, ev, "message");
+        return;
+    }
+    if (kind_is(ev, "event.record")) {
+        classify(m, ev, "data");
+        classify(m, ev, "message");
+        return;
+    }
+    if (kind_is(ev, "nwcheck.web")) {
+        classify(m, ev, "error");
+        return;
+    }
+    /* Everything below is kept: copy the record once. */
+    static const char *const kept[] = {
+        "agent.proxy", "reg.value", "wininet.connection", "winhttp.proxy",
+        "nwcheck.setting", "nwcheck.winhttp", "dotnet.proxy", "dotnet.bypass",
+        "secret.plaintext"};
+    size_t k = 0;
+    while (k < sizeof kept / sizeof kept[0] && !kind_is(ev, kept[k]))
+        k++;
+    if (k == sizeof kept / sizeof kept[0])
+        return;
+    if (kind_is(ev, "reg.value") && !ev->key)
+        return;
+    if (kind_is(ev, "reg.value") &&
+        !md_is_agent_key(ev->key) && !md_name_contains(ev->key,
+                                                       "Internet Settings"))
+        return; /* not a value the model reads: do not copy it */
+    struct md_evidence *c = md_evidence_copy(&m->arena, ev);
+    if (!c)
+        return;
+    if (kind_is(c, "agent.proxy"))
+        add_agent(m, c);
+    else if (kind_is(c, "reg.value"))
+        add_reg_value(m, c);
+    else if (kind_is(c, "wininet.connection")) {
+        if (c->name && !md_strcasecmp(c->name, "DefaultConnectionSettings")) {
+            struct inet *in = inet_of(m, c);
+            if (in)
+                in->blob = c;
+        }
+    } else if (kind_is(c, "winhttp.proxy") || kind_is(c, "nwcheck.winhttp"))
+        add_winhttp(m, c);
+    else if (kind_is(c, "nwcheck.setting"))
+        add_nwcheck_setting(m, c);
+    else if (kind_is(c, "dotnet.proxy"))
+        add_dotnet(m, c);
+    else if (kind_is(c, "dotnet.bypass"))
+        add_dotnet_bypass(m, c);
+    else if (kind_is(c, "secret.plaintext"))
+        add_secret(m, c);
+}
+
+void
+md_model_finish(struct md_model *m)
+{
+    struct md_arena *a = &m->arena;
+    struct md_fact *root = m->root;
+
+    /* A: set when there is a server and the switch is not off. */
+    struct md_fact *agent = obj(m, root, "agent");
+    struct md_fact *ap = obj(m, agent, "proxy");
+    const struct md_fact *srv = md_fact_get(ap, "server"),
+                         *en = md_fact_get(ap, "enabled");
+    struct md_fact *aset = md_fact_bool(a, srv && !(en && en->i == 0));
+    if (srv)
+        for (size_t i = 0; i < srv->nev; i++)
+            md_fact_cite(a, aset, srv->ev[i]);
+    md_fact_put(a, ap, "set", aset);
+
+    /* B: the HKLM copy when ProxySettingsPerUser=0, else S-1-5-18; the
+     * network check script's view when there is no registry export. */
+    bool per_machine = m->per_user && field(m->per_user, "data") &&
+                       field(m->per_user, "data")->type == MD_V_INT &&
+                       field(m->per_user, "data")->i == 0;
+    struct md_fact *sys = obj(m, root, "system");
+    set(m, sys, "per_machine", md_fact_bool(a, per_machine), m->per_user,
+        "system.per_machine");
+    const struct inet *chosen = per_machine        ? &m->hklm
+                                : inet_any(&m->hku) ? &m->hku
+                                                    : &m->nwsys;
+    bool have_sys = inet_any(chosen);
+    if (have_sys) {
+        const char *loc = chosen == &m->hklm
+                              ? "HKEY_LOCAL_MACHINE (per-machine policy)"
+                          : chosen == &m->hku ? "HKEY_USERS\\S-1-5-18"
+                                              : "network check script";
+        md_fact_put(a, sys, "location", str_fact(m, loc));
+        inet_facts(m, chosen, sys, "system");
+    }
+
+    /* C */
+    if (m->nusers) {
+        struct md_fact *users = md_fact_child(a, root, "users", MD_F_LIST);
+        for (size_t i = 0; i < m->nusers; i++) {
+            struct md_fact *u = md_fact_new(a, MD_F_OBJ);
+            md_fact_put(a, u, "sid", str_fact(m, m->users[i].sid));
+            inet_facts(m, &m->users[i], u, "users[*]");
+            md_fact_append(a, users, u);
+        }
+    }
+
+    /* D */
+    struct md_fact *w = obj(m, root, "winhttp");
+    const struct md_fact *wd = md_fact_get(w, "direct"),
+                         *ws = md_fact_get(w, "server");
+    if (m->winhttp_seen) {
+        struct md_fact *wset = md_fact_bool(a, ws && !(wd && wd->i));
+        if (ws)
+            for (size_t i = 0; i < ws->nev; i++)
+                md_fact_cite(a, wset, ws->ev[i]);
+        md_fact_put(a, w, "set", wset);
+    }
+
+    /* Logs */
+    struct md_fact *log = obj(m, root, "log");
+    for (size_t i = 0; i < m->ncats; i++) {
+        struct cat *c = &m->cats[i];
+        struct md_fact *o = obj(m, log, c->name);
+        struct md_fact *n = md_fact_int(a, (int64_t)c->count);
+        for (size_t k = 0; k < c->nev; k++)
+            md_fact_cite(a, n, c->ev[k]);
+        md_fact_put(a, o, "count", n);
+        if (c->first)
+            md_fact_put(a, o, "first", c->first);
+        if (c->last)
+            md_fact_put(a, o, "last", c->last);
+    }
+
+    /* What the bundle holds, and what a verdict needs that it lacks. */
+    struct md_fact *col = obj(m, root, "collected");
+    md_fact_put(a, col, "agent_settings", md_fact_bool(a, m->agent_data));
+    md_fact_put(a, col, "system_settings", md_fact_bool(a, have_sys));
+    md_fact_put(a, col, "engine_log", md_fact_bool(a, m->engine_log));
+    md_fact_put(a, col, "winhttp", md_fact_bool(a, m->winhttp_seen));
+    static const struct {
+        const char *what, *collect;
+    } needs[] = {
+        {"the agent's own proxy settings",
+         "run Get-OBMachineSetting | Format-List * and export "
+         "HKLM\\SOFTWARE\\Microsoft\\Windows Azure Backup (reg export)"},
+        {"the SYSTEM account's Internet Settings",
+         "reg export \"HKU\\S-1-5-18\\Software\\Microsoft\\Windows\\"
+         "CurrentVersion\\Internet Settings\" system.reg /y, and the same "
+         "for HKLM and HKLM\\Software\\Policies\\Microsoft\\Windows\\"
+         "CurrentVersion\\Internet Settings"},
+        {"the agent's engine log",
+         "copy CBEngineCurr.errlog and CBEngine*.errlog from the agent's "
+         "Temp folder (C:\\Program Files\\Microsoft Azure Recovery "
+         "Services Agent\\Temp)"},
+    };
+    const bool have[] = {m->agent_data, have_sys, m->engine_log};
+    struct md_fact *missing = NULL;
+    for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++) {
+        if (have[i])
+            continue;
+        if (!missing)
+            missing = md_fact_child(a, col, "missing", MD_F_LIST);
+        struct md_fact *o = md_fact_new(a, MD_F_OBJ);
+        md_fact_put(a, o, "what", str_fact(m, needs[i].what));
+        md_fact_put(a, o, "collect", str_fact(m, needs[i].collect));
+        md_fact_append(a, missing, o);
+    }
+}
