@@ -1,6 +1,7 @@
 /* Report writers (marsdiag/report.h). */
 #include "marsdiag/report.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void
@@ -15,6 +16,19 @@ md_write_tool_json(struct md_json *j)
     md_json_end_obj(j);
 }
 
+void
+md_json_masked(struct md_json *j, const char *s, size_t len)
+{
+    char *m = malloc(len + 1);
+    if (!m) {
+        md_json_null(j);
+        return;
+    }
+    size_t n = md_redact(s, len, m);
+    md_json_str(j, m, n);
+    free(m);
+}
+
 static void
 write_field(struct md_json *j, const struct md_field *f)
 {
@@ -24,7 +38,7 @@ write_field(struct md_json *j, const struct md_field *f)
         md_json_null(j);
         break;
     case MD_V_STR:
-        md_json_str(j, f->s, f->len);
+        md_json_masked(j, f->s, f->len);
         break;
     case MD_V_INT:
         md_json_int(j, f->i);
@@ -42,11 +56,8 @@ write_field(struct md_json *j, const struct md_field *f)
 }
 
 void
-md_write_evidence_json(struct md_json *j, const struct md_evidence *ev)
+md_write_provenance_json(struct md_json *j, const struct md_evidence *ev)
 {
-    md_json_obj(j);
-    md_json_key(j, "kind");
-    md_json_strz(j, ev->kind);
     md_json_key(j, "path");
     md_json_strz(j, ev->input ? ev->input->path : NULL);
     if (ev->line) {
@@ -65,6 +76,15 @@ md_write_evidence_json(struct md_json *j, const struct md_evidence *ev)
         md_json_key(j, "xpath");
         md_json_strz(j, ev->xpath);
     }
+}
+
+void
+md_write_evidence_json(struct md_json *j, const struct md_evidence *ev)
+{
+    md_json_obj(j);
+    md_json_key(j, "kind");
+    md_json_strz(j, ev->kind);
+    md_write_provenance_json(j, ev);
     md_json_key(j, "fields");
     md_json_obj(j);
     for (size_t i = 0; i < ev->nfields; i++)
@@ -72,7 +92,7 @@ md_write_evidence_json(struct md_json *j, const struct md_evidence *ev)
     md_json_end_obj(j);
     if (ev->text) {
         md_json_key(j, "text");
-        md_json_str(j, ev->text, ev->text_len);
+        md_json_masked(j, ev->text, ev->text_len);
     }
     md_json_end_obj(j);
 }
@@ -165,55 +185,6 @@ md_write_stats_json(struct md_json *j, const struct md_bundle *b,
         md_json_key(j, "elapsed_ms");
         md_json_int(j, elapsed_ms);
     }
-    md_json_end_obj(j);
-}
-
-static void
-hex(char *out, const unsigned char *p, size_t n)
-{
-    static const char d[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = d[p[i] >> 4];
-        out[2 * i + 1] = d[p[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
-static void
-write_input_obj(struct md_json *j, const struct md_bundle *b)
-{
-    md_json_key(j, "input");
-    md_json_obj(j);
-    md_json_key(j, "path");
-    md_json_strz(j, b->path);
-    if (b->have_sha256) {
-        char h[65];
-        hex(h, b->sha256, 32);
-        md_json_key(j, "sha256");
-        md_json_strz(j, h);
-    }
-    if (b->is_file) {
-        md_json_key(j, "bytes");
-        md_json_uint(j, b->size);
-    }
-    if (b->status != MD_OK) {
-        md_json_key(j, "error");
-        md_json_strz(j, b->error);
-    }
-    md_json_end_obj(j);
-}
-
-void
-md_write_report_json(struct md_json *j, const struct md_bundle *b,
-                     long long elapsed_ms)
-{
-    md_json_obj(j);
-    md_json_key(j, "schema");
-    md_json_strz(j, MD_REPORT_SCHEMA);
-    md_write_tool_json(j);
-    write_input_obj(j, b);
-    md_write_inputs_json(j, b);
-    md_write_stats_json(j, b, elapsed_ms);
     md_json_end_obj(j);
 }
 

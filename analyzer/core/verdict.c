@@ -18,18 +18,6 @@ masked(const char *s, size_t len, size_t *out_len)
     return o;
 }
 
-static void
-json_masked(struct md_json *j, const char *s, size_t len)
-{
-    size_t n;
-    char *m = masked(s, len, &n);
-    if (m)
-        md_json_str(j, m, n);
-    else
-        md_json_null(j);
-    free(m);
-}
-
 void
 md_write_fact_json(struct md_json *j, const struct md_fact *f)
 {
@@ -48,7 +36,7 @@ md_write_fact_json(struct md_json *j, const struct md_fact *f)
         md_json_int(j, f->i);
         break;
     case MD_F_STR:
-        json_masked(j, f->s, f->len);
+        md_json_masked(j, f->s, f->len);
         break;
     case MD_F_LIST:
         md_json_arr(j);
@@ -79,29 +67,12 @@ static void
 write_evidence(struct md_json *j, const struct md_evidence *ev)
 {
     md_json_obj(j);
-    md_json_key(j, "path");
-    md_json_strz(j, ev->input ? ev->input->path : NULL);
-    if (ev->line) {
-        md_json_key(j, "line");
-        md_json_uint(j, ev->line);
-    }
-    if (ev->key) {
-        md_json_key(j, "key");
-        md_json_strz(j, ev->key);
-    }
-    if (ev->name) {
-        md_json_key(j, "value");
-        md_json_strz(j, ev->name);
-    }
-    if (ev->xpath) {
-        md_json_key(j, "xpath");
-        md_json_strz(j, ev->xpath);
-    }
+    md_write_provenance_json(j, ev);
     md_json_key(j, "kind");
     md_json_strz(j, ev->kind);
     if (ev->text) {
         md_json_key(j, "text");
-        json_masked(j, ev->text, ev->text_len);
+        md_json_masked(j, ev->text, ev->text_len);
     }
     md_json_end_obj(j);
 }
@@ -123,7 +94,7 @@ write_finding(struct md_json *j, const struct md_verdict_finding *f)
         md_json_strz(j, f->subject);
     }
     md_json_key(j, "message");
-    json_masked(j, f->message, strlen(f->message));
+    md_json_masked(j, f->message, strlen(f->message));
     md_json_key(j, "fix");
     md_json_strz(j, f->rule->fix);
     md_json_key(j, "references");

@@ -18,6 +18,14 @@
 #define MD_FACTS_SCHEMA "marsdiag.facts/1"
 #define MD_REPORT_SCHEMA "marsdiag.report/1"
 
+/* A string from a capture, with passwords masked (md_redact): every
+ * writer puts captured text through this, whatever the parser did. */
+void md_json_masked(struct md_json *j, const char *s, size_t len);
+
+/* An evidence record's provenance keys (path, line, key, value, xpath)
+ * into the current object. */
+void md_write_provenance_json(struct md_json *j, const struct md_evidence *ev);
+
 /* One evidence record as a JSON object. */
 void md_write_evidence_json(struct md_json *j, const struct md_evidence *ev);
 
@@ -31,11 +39,7 @@ void md_write_inputs_json(struct md_json *j, const struct md_bundle *b);
 void md_write_stats_json(struct md_json *j, const struct md_bundle *b,
                          long long elapsed_ms);
 
-/* A whole marsdiag.report/1 document for one bundle. */
-void md_write_report_json(struct md_json *j, const struct md_bundle *b,
-                          long long elapsed_ms);
-
-/* The bundle in text for a person: its inputs, problems first. */
+/* Every input of a bundle as text for a person, problems first. */
 void md_write_report_text(FILE *f, const struct md_bundle *b, bool color);
 
 #endif
