@@ -1,0 +1,201 @@
+/*
+ * The model builder: evidence in, facts out (analyzer/core/model.c).
+ * Records come from real parsers run on small inline captures.
+ */
+#include <stdlib.h>
+
+#include "marsdiag/model.h"
+#include "testutil.h"
+
+/* Parse each (name, text) capture and feed every record to a new model. */
+static struct md_model *
+model_of(struct tu_run *runs, const char *const *caps, size_t n)
+{
+    struct md_model *m = md_model_new();
+    for (size_t i = 0; i < n; i++) {
+        tu_parse(&runs[i], NULL, caps[2 * i], caps[2 * i + 1],
+                 strlen(caps[2 * i + 1]));
+        for (size_t k = 0; k < runs[i].nev; k++)
+            md_model_add(m, runs[i].ev[k]);
+    }
+    md_model_finish(m);
+    return m;
+}
+
+static const struct md_fact *
+f(struct md_model *m, const char *path)
+{
+    return md_fact_path(md_model_root(m), path);
+}
+
+static const char *
+s(struct md_model *m, const char *path)
+{
+    const struct md_fact *x = f(m, path);
+    return x && x->type == MD_F_STR ? x->s : "(none)";
+}
+
+static int64_t
+i(struct md_model *m, const char *path)
+{
+    const struct md_fact *x = f(m, path);
+    return x && (x->type == MD_F_INT || x->type == MD_F_BOOL) ? x->i : -99;
+}
+
+#define REG5 "Windows Registry Editor Version 5.00\r\n\r\n"
+#define AGENT "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows Azure Backup\\Config]\r\n"
+#define SYS "[HKEY_USERS\\.DEFAULT\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings]\r\n"
+#define HKLM_IS "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings]\r\n"
+#define POLICY "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\CurrentVersion\\Internet Settings]\r\n"
+
+static void
+test_conflict(void)
+{
+    /* The registry and the cmdlet capture disagree on the agent's proxy:
+     * the first is kept, the disagreement listed with both records. */
+    static const char *const caps[] = {
+        "agent.reg", REG5 AGENT "\"ProxyServer\"=\"http://10.0.0.5\"\r\n"
+                     "\"ProxyPort\"=dword:00001f90\r\n",
+        "Get-OBMachineSetting.txt",
+        "PS C:\\> Get-OBMachineSetting\r\n\r\n"
+        "ProxyServer : http://10.9.9.9\r\nProxyPort   : 8080\r\n",
+    };
+    struct tu_run r[2];
+    struct md_model *m = model_of(r, caps, 2);
+    CHECK_STR(s(m, "agent.proxy.server"), "http://10.0.0.5");
+    CHECK_INT(i(m, "agent.proxy.port"), 8080);
+    CHECK_INT(i(m, "agent.proxy.set"), 1);
+    const struct md_fact *c = f(m, "conflicts");
+    CHECK(c && c->type == MD_F_LIST && c->n == 1);
+    if (c && c->n) {
+        CHECK_STR(md_fact_get(c->items[0], "fact")->s, "agent.proxy.server");
+        CHECK_STR(md_fact_get(c->items[0], "other")->s, "http://10.9.9.9");
+        CHECK_INT(c->items[0]->nev, 2);
+    }
+    /* The port agrees: one fact, cited by both records. */
+    CHECK_INT(f(m, "agent.proxy.port")->nev, 2);
+    md_model_free(m);
+    tu_free(&r[0]);
+    tu_free(&r[1]);
+}
+
+static void
+test_per_machine(void)
+{
+    /* ProxySettingsPerUser=0: SYSTEM uses the HKLM copy, not S-1-5-18. */
+    static const char *const caps[] = {
+        "is.reg", REG5 POLICY "\"ProxySettingsPerUser\"=dword:00000000\r\n\r\n"
+                  HKLM_IS "\"ProxyEnable\"=dword:00000001\r\n"
+                  "\"ProxyServer\"=\"machine.proxy:3128\"\r\n\r\n"
+                  SYS "\"ProxyEnable\"=dword:00000001\r\n"
+                  "\"ProxyServer\"=\"system.proxy:8080\"\r\n",
+    };
+    struct tu_run r[1];
+    struct md_model *m = model_of(r, caps, 1);
+    CHECK_INT(i(m, "system.per_machine"), 1);
+    CHECK_STR(s(m, "system.proxy.server"), "machine.proxy:3128");
+    CHECK_INT(i(m, "system.proxy.set"), 1);
+    CHECK(strstr(s(m, "system.location"), "HKEY_LOCAL_MACHINE") != NULL);
+    md_model_free(m);
+    tu_free(&r[0]);
+}
+
+static void
+test_blob_over_legacy(void)
+{
+    /* The binary DefaultConnectionSettings is what WinINet uses: flags
+     * 0x05 (PAC) win over ProxyEnable=1; the legacy server that
+     * disagrees with the blob's (empty) one is still the server text. */
+    static const char *const caps[] = {
+        "sys.reg",
+        REG5 SYS "\"ProxyEnable\"=dword:00000001\r\n"
+        "\"ProxyServer\"=\"stale:80\"\r\n\r\n"
+        "[HKEY_USERS\\.DEFAULT\\Software\\Microsoft\\Windows\\CurrentVersion"
+        "\\Internet Settings\\Connections]\r\n"
+        "\"DefaultConnectionSettings\"=hex:46,00,00,00,02,00,00,00,05,00,00,"
+        "00,00,00,00,00,00,00,00,00,0a,00,00,00,68,74,74,70,3a,2f,2f,70,2f,"
+        "78,00,00,00,00\r\n",
+    };
+    struct tu_run r[1];
+    struct md_model *m = model_of(r, caps, 1);
+    CHECK_INT(i(m, "system.proxy.manual"), 0);
+    CHECK_INT(i(m, "system.proxy.pac"), 1);
+    CHECK_STR(s(m, "system.proxy.pac_url"), "http://p/x");
+    CHECK_INT(i(m, "system.proxy.set"), 1);
+    md_model_free(m);
+    tu_free(&r[0]);
+}
+
+static void
+test_users_and_missing(void)
+{
+    static const char *const caps[] = {
+        "u.reg", REG5
+        "[HKEY_USERS\\S-1-5-21-1-2-3-1001\\Software\\Microsoft\\Windows\\"
+        "CurrentVersion\\Internet Settings]\r\n"
+        "\"ProxyEnable\"=dword:00000001\r\n\"ProxyServer\"=\"u:1\"\r\n",
+    };
+    struct tu_run r[1];
+    struct md_model *m = model_of(r, caps, 1);
+    const struct md_fact *users = f(m, "users");
+    CHECK(users && users->n == 1);
+    if (users && users->n) {
+        CHECK_STR(md_fact_get(users->items[0], "sid")->s,
+                  "S-1-5-21-1-2-3-1001");
+        CHECK_INT(md_fact_path(users->items[0], "proxy.set")->i, 1);
+    }
+    CHECK_INT(i(m, "collected.agent_settings"), 0);
+    CHECK_INT(i(m, "collected.system_settings"), 0);
+    const struct md_fact *miss = f(m, "collected.missing");
+    CHECK(miss && miss->n == 3); /* agent, SYSTEM, engine log */
+    md_model_free(m);
+    tu_free(&r[0]);
+}
+
+/* A classifier for the test: "(407)" is proxy_auth_required, twice over
+ * (two signatures), which must count once per record. */
+static void
+classify(void *user, const char *text, size_t len,
+         void (*hit)(void *, const char *), void *hu)
+{
+    (void)user;
+    struct md_slice sl = {text, len};
+    if (md_slice_ifind(sl, "(407)") >= 0) {
+        hit(hu, "proxy_auth_required");
+        hit(hu, "proxy_auth_required");
+    }
+}
+
+static void
+test_log_categories(void)
+{
+    static const char text[] =
+        "1A2C\t0F10\t11/28\t09:00:02.377\t69\tA.cs(1)\t\t\t\tWARNING\t"
+        "failed: (407) Proxy Authentication Required.\r\n"
+        "1A2C\t0F10\t11/28\t09:05:02.377\t69\tA.cs(1)\t\t\t\tNORMAL\tok\r\n"
+        "1A2C\t0F10\t11/28\t09:10:02.377\t69\tA.cs(1)\t\t\t\tFATAL\t"
+        "again (407)\r\n";
+    struct tu_run r;
+    tu_parse(&r, NULL, "CBEngineCurr.errlog", text, sizeof text - 1);
+    struct md_model *m = md_model_new();
+    md_model_set_classifier(m, classify, NULL);
+    for (size_t k = 0; k < r.nev; k++)
+        md_model_add(m, r.ev[k]);
+    md_model_finish(m);
+    CHECK_INT(i(m, "log.proxy_auth_required.count"), 2);
+    CHECK_INT(f(m, "log.proxy_auth_required.count")->nev, 2);
+    CHECK_INT(i(m, "collected.engine_log"), 1);
+    md_model_free(m);
+    tu_free(&r);
+}
+
+int
+main(void)
+{
+    static const struct tu_test tests[] = {
+        TU_TEST(test_conflict),        TU_TEST(test_per_machine),
+        TU_TEST(test_blob_over_legacy), TU_TEST(test_users_and_missing),
+        TU_TEST(test_log_categories),
+    };
+    return tu_main(tests, sizeof tests / sizeof tests[0]);
+}
