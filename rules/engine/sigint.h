@@ -15,6 +15,16 @@
 /* Shortest literal the prefilter accepts, in bytes. */
 #define SIG_MIN_LITERAL 3
 
+/* The automaton uses at most this many bytes of each literal. */
+#ifndef SIG_PREFILTER_BYTES
+#define SIG_PREFILTER_BYTES 16
+#endif
+
+/* Cap on the automaton's table (4 bytes each): far above any real pack
+ * (300 signatures need about half a million), below an allocation that
+ * could hurt. */
+#define SIG_MAX_TRANSITIONS (1u << 25)
+
 /* Top bit of a transition: the target state has outputs. */
 #define SIG_OUT_FLAG 0x80000000u
 

@@ -559,7 +559,9 @@ md_sigset_load(const char *file, const char *text, size_t len,
     set->mctx = pcre2_match_context_create(NULL);
     if (!set->mctx || md_sig_build_prefilter(set) < 0) {
         fail_at(&L, root->start_mark,
-                "out of memory building the prefilter");
+                "cannot build the prefilter: out of memory or more than "
+                "%u transitions (too many literal bytes)",
+                SIG_MAX_TRANSITIONS);
         goto out;
     }
     pcre2_set_match_limit(set->mctx, lim->pcre2_match > UINT32_MAX

@@ -70,6 +70,22 @@ cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Bytes of literal l the automaton uses: a prefix of at most
+ * SIG_PREFILTER_BYTES, cut at a character boundary. Any part of a required
+ * literal is required too, and long literals would only add deep states
+ * (cache misses) that benign text rarely reaches. */
+static size_t
+prefix_len(const char *l)
+{
+    size_t n = strnlen(l, SIG_PREFILTER_BYTES + 1);
+    if (n <= SIG_PREFILTER_BYTES)
+        return n;
+    n = SIG_PREFILTER_BYTES;
+    while (n > 0 && ((unsigned char)l[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
 int
 md_sig_build_prefilter(struct md_sigset *set)
 {
@@ -79,7 +95,8 @@ md_sig_build_prefilter(struct md_sigset *set)
     for (size_t i = 0; i < set->n; i++)
         for (size_t k = 0; k < set->info[i].nliterals; k++) {
             const char *l = set->info[i].literals[k];
-            for (size_t j = 0; l[j]; j++, total++)
+            size_t n = prefix_len(l);
+            for (size_t j = 0; j < n; j++, total++)
                 used[(unsigned char)l[j]] = 1;
             nlit++;
         }
@@ -93,7 +110,7 @@ md_sig_build_prefilter(struct md_sigset *set)
     for (int b = 'A'; b <= 'Z'; b++)
         set->cls[b] = set->cls[b + 32];
     size_t maxstates = total + 1;
-    if (maxstates > (SIG_OUT_FLAG - 1) / ncls)
+    if (maxstates > SIG_MAX_TRANSITIONS / ncls)
         return -1;
 
     uint32_t *g = calloc(maxstates * ncls, sizeof *g);
@@ -113,7 +130,8 @@ md_sig_build_prefilter(struct md_sigset *set)
             const unsigned char *l =
                 (const unsigned char *)set->info[i].literals[k];
             uint32_t s = 0;
-            for (size_t j = 0; l[j]; j++) {
+            size_t len = prefix_len((const char *)l);
+            for (size_t j = 0; j < len; j++) {
                 uint32_t *t = &g[(size_t)s * ncls + set->cls[l[j]]];
                 if (!*t)
                     *t = nstates++;
@@ -283,8 +301,10 @@ md_sig_match(const struct md_sigset *set, struct md_sig_scratch *sc,
              const char *text, size_t len, unsigned flags, md_sig_match_fn fn,
              void *user)
 {
-    if (!text) /* a NULL subject is an error to PCRE2 10.42 */
-        text = "", len = 0;
+    if (!text) { /* a NULL subject is an error to PCRE2 10.42 */
+        text = "";
+        len = 0;
+    }
     if (++sc->gen == 0) {
         memset(sc->mark, 0, set->n * sizeof *sc->mark);
         sc->gen = 1;

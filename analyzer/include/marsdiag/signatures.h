@@ -109,7 +109,8 @@ enum {
  * UTF-8). fn is called once per matching signature, in index order.
  * Returns MD_OK, or MD_ERR_LIMIT when some pattern hit a PCRE2 limit (that
  * signature is then treated as not matching; the others still run).
- * No allocation after the scratch is made.
+ * The matcher allocates nothing itself; PCRE2's interpreter (used only
+ * where JIT is unavailable) may grow its frames within pcre2_heap_kib.
  */
 enum md_status md_sig_match(const struct md_sigset *set,
                             struct md_sig_scratch *sc, const char *text,

@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""Inputs for bench/sigbench.sh (signature matching benchmark).
+
+  siggen.py text OUT MB SHIPPED   CBEngine-style log text (ref §6.2): mostly
+                                  benign lines, ~3 % error lines taken from the
+                                  shipped signatures' examples and from the
+                                  synthetic signatures below
+  siggen.py sigs OUT N SHIPPED    a signature file of N entries: N <= shipped
+                                  picks N shipped entries spread over the
+                                  file; N > shipped adds synthetic ones
+
+Synthetic signatures imitate the shipped ones: HRESULTs with their signed
+decimal form, WinINet-style decimal codes in context, symbolic error names
+and English failure sentences. Deterministic (fixed seeds).
+"""
+import random
+import re
+import sys
+
+SUBJECTS = ["The storage account", "The vault", "The certificate store",
+            "The metadata VHD", "The replica", "The cloud endpoint",
+            "The staging area", "The recovery point", "The token service"]
+FAILURES = ["could not be reached", "did not respond in time",
+            "rejected the request", "returned an unexpected status",
+            "is not accessible", "refused the connection",
+            "could not be validated"]
+SYMBOL_A = ["CLOUD", "VAULT", "STORAGE", "REPLICA", "AUTH", "CATALOG", "SEED"]
+SYMBOL_B = ["UNREACHABLE", "REJECTED", "EXPIRED"]
+CATS = ["proxy_auth_required", "name_not_resolved", "connect_failed",
+        "timeout", "tls_failure", "pac_failure", "service_unreachable",
+        "registration_failed", "connection_reset"]
+
+
+def synthetic(count):
+    """[(id, category, pattern, literals or None, example)]"""
+    rnd = random.Random(7)
+    out, used = [], set()
+    texts = [(s, f) for s in SUBJECTS for f in FAILURES]
+    symbols = [(a, b) for a in SYMBOL_A for b in SYMBOL_B]
+    while len(out) < count:
+        kind = len(out) % 4
+        if (kind == 2 and not texts) or (kind == 3 and not symbols):
+            kind = len(out) % 2  # those lists are used up: codes only
+        cat = CATS[rnd.randrange(len(CATS))]
+        if kind == 0:
+            code = 0x80070000 | rnd.randrange(0x100, 0x3000)
+            if code in used:
+                continue
+            used.add(code)
+            signed = code - (1 << 32)
+            pat = r"\b(?:0x)?%08x\b|(?<!\d)%d(?!\d)" % (code, signed)
+            out.append(("SYN-HR-%08X" % code, cat, pat, None,
+                        "Failed: Hr: = [0x%08X] operation aborted" % code))
+        elif kind == 1:
+            code = rnd.randrange(13000, 99999)
+            if code in used:
+                continue
+            used.add(code)
+            pat = (r"\b(?:error|err|code|errorcode|status)\W{1,6}%d(?![\w.])"
+                   % code)
+            out.append(("SYN-DEC-%d" % code, cat, pat, [str(code)],
+                        "request failed with error %d" % code))
+        elif kind == 2:
+            s, f = texts.pop(rnd.randrange(len(texts)))
+            pat = r"%s (?:has )?%s" % (s, f)
+            out.append(("SYN-TXT-%d" % len(out), cat, pat, None,
+                        "%s has %s: https://pod01-rec2.sea.backup."
+                        "windowsazure.com" % (s, f)))
+        else:
+            a, b = symbols.pop(rnd.randrange(len(symbols)))
+            pat = r"\bERROR_MARS_%s_%s\b" % (a, b)
+            out.append(("SYN-SYM-%s-%s" % (a, b), cat, pat,
+                        ["error_mars_%s_%s" % (a.lower(), b.lower())],
+                        "operation failed: ERROR_MARS_%s_%s" % (a, b)))
+    return out
+
+
+def yq(s):
+    return "'" + s.replace("'", "''") + "'"
+
+
+def shipped_entries(path):
+    """The shipped file cut into entry texts (each starts at '- id:')."""
+    text = open(path, encoding="utf-8").read()
+    parts = re.split(r"(?m)^(?=- id:)", text)
+    return [p for p in parts if p.startswith("- id:")]
+
+
+def shipped_examples(path):
+    ex = []
+    for m in re.finditer(r"(?m)^    - (['\"])(.*)\1\s*$",
+                         open(path, encoding="utf-8").read()):
+        s = m.group(2)
+        ex.append(s.replace("''", "'") if m.group(1) == "'" else s)
+    return ex
+
+
+def cmd_sigs(out, n, shipped):
+    entries = shipped_entries(shipped)
+    if n <= len(entries):
+        step = len(entries) / n
+        picked = [entries[int(i * step)] for i in range(n)]
+    else:
+        picked = list(entries)
+        for sid, cat, pat, lits, ex in synthetic(n - len(entries)):
+            e = "- id: %s\n  category: %s\n  pattern: %s\n" % (sid, cat,
+                                                               yq(pat))
+            if lits:
+                e += "  literals: [%s]\n" % ", ".join(yq(x) for x in lits)
+            e += "  references: [synthetic]\n  examples: [%s]\n\n" % yq(ex)
+            picked.append(e)
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("# generated by bench/siggen.py\n" + "".join(picked))
+
+
+BENIGN = [
+    "Backup job {g} progress: {n} of {m} bytes transferred",
+    "CloudBackupProvider::UploadChunk offset={n} size=4194304",
+    "Volume C:\\ snapshot created, shadow id {g}",
+    "Heartbeat sent to service, latency {k} ms",
+    "Reading file \\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy{k}"
+    "\\Users\\user{k}\\Documents\\report-{n}.docx",
+    "Job status: Running, files processed {n}, files failed 0",
+    "Scheduled backup policy loaded: retention {k} days",
+    "Checking metadata VHD integrity, block {n}",
+    "Failed: Hr: = [0x00000000] completed",
+    "Token refreshed, expires in {n} s",
+    "Using proxy proxy.contoso.local:8080 for "
+    "https://pod01-rec2.sea.backup.windowsazure.com",
+    "Sending request to https://pod01-prot1.sea.backup.windowsazure.com/"
+    "BackupService.svc/UploadBackupMetadata",
+    "Received response 200 OK in {k} ms, request id {g}",
+    "Dedup catalog updated: {n} chunks, {m} bytes",
+    "Throttling: bandwidth {k} Kbps during work hours",
+    "ファイル {n} を処理しました",
+    "PollAzureImportJob succeeded for job {g}",
+    "Retrying after timeout of {k} s",
+]
+SOURCES = ["backupasync.cpp({k})", "AzureServiceManagementHelper.cs({k})",
+           "cbhttp.cpp({k})", "WebRequestHelper.cs({k})",
+           "VolumeHelper.cs({k})", "dsmfile.cpp({k})"]
+SEV = ["NORMAL", "NORMAL", "NORMAL", "VERBOSE", "VERBOSE", "WARNING"]
+
+
+def cmd_text(out, mb, shipped, nsyn=224):
+    rnd = random.Random(1)
+    errors = shipped_examples(shipped) + [e[4] for e in synthetic(nsyn)]
+
+    def g():
+        return "%08X-%04X-%04X-%04X-%012X" % (
+            rnd.getrandbits(32), rnd.getrandbits(16), rnd.getrandbits(16),
+            rnd.getrandbits(16), rnd.getrandbits(48))
+
+    # A pool of distinct lines, written in random order until the size is
+    # reached: fast to generate, and the matcher has no cache of texts.
+    pool = []
+    for i in range(40000):
+        src = rnd.choice(SOURCES).format(k=rnd.randrange(1, 3000))
+        if rnd.random() < 0.03:
+            msg, sev = rnd.choice(errors), "WARNING"
+        else:
+            msg = rnd.choice(BENIGN).format(
+                g=g(), n=rnd.randrange(10**6), m=rnd.randrange(10**9),
+                k=rnd.randrange(1, 5000))
+            sev = rnd.choice(SEV)
+        pool.append("%X\t%X\t%02d/%02d\t%02d:%02d:%02d.%03d\t%d\t%s\t"
+                    "[%016X]\t%s\t\t%s\t%s\n" % (
+                        rnd.randrange(0x100, 0xFFFF),
+                        rnd.randrange(0x100, 0xFFFF), rnd.randrange(1, 13),
+                        rnd.randrange(1, 29), rnd.randrange(24),
+                        rnd.randrange(60), rnd.randrange(60),
+                        rnd.randrange(1000), rnd.randrange(1, 200), src,
+                        rnd.getrandbits(64), g(), sev, msg))
+    target = mb * 1000 * 1000
+    written = 0
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        while written < target:
+            chunk = "".join(rnd.choices(pool, k=20000))
+            f.write(chunk)
+            written += len(chunk.encode("utf-8"))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "text":
+        cmd_text(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    elif len(sys.argv) == 5 and sys.argv[1] == "sigs":
+        cmd_sigs(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    else:
+        sys.exit(__doc__)
