@@ -45,6 +45,8 @@ struct md_model {
     struct cat cats[MAX_CATS];
     size_t ncats;
     const struct md_evidence *log_ev; /* the record being classified */
+    const struct md_input *log_input; /* the last log input seen ... */
+    bool log_input_engine;            /* ... and whether it is CBEngine* */
     struct md_evidence *log_copy;     /* its copy, made on first need */
     bool agent_data, engine_log, winhttp_seen;
 };
@@ -582,8 +584,12 @@ md_model_add(void *model, const struct md_evidence *ev)
 {
     struct md_model *m = model;
     if (kind_is(ev, "log.record")) {
-        if (ev->input && md_name_contains(ev->input->path, "CBEngine"))
-            m->engine_log = true;
+        if (ev->input != m->log_input) { /* once per file, not per record */
+            m->log_input = ev->input;
+            m->log_input_engine =
+                ev->input && md_name_contains(ev->input->path, "CBEngine");
+        }
+        m->engine_log |= m->log_input_engine;
         classify(m, ev, "message");
         return;
     }

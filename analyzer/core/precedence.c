@@ -146,6 +146,7 @@ load_mode(struct loader *l, struct mode *m, yaml_node_t *n)
 {
     const char *k;
     yaml_node_t *v;
+    size_t nerr = l->nerr;
     if (!is_map(l, n, "modes[]"))
         return;
     EACH_PAIR(l, n, k, v) {
@@ -166,7 +167,7 @@ load_mode(struct loader *l, struct mode *m, yaml_node_t *n)
         else
             fail(l, node(l, p_->key), "unknown key '%s' in a mode", k);
     }
-    if (!m->when || !m->mode)
+    if (l->nerr == nerr && (!m->when || !m->mode))
         fail(l, n, "a mode needs 'when' and 'mode'");
 }
 
@@ -175,6 +176,7 @@ load_step(struct loader *l, struct step *s, yaml_node_t *n)
 {
     const char *k;
     yaml_node_t *v, *it;
+    size_t nerr = l->nerr;
     if (!is_map(l, n, "chain[]"))
         return;
     EACH_PAIR(l, n, k, v) {
@@ -202,7 +204,9 @@ load_step(struct loader *l, struct step *s, yaml_node_t *n)
         } else
             fail(l, node(l, p_->key), "unknown key '%s' in a chain step", k);
     }
-    if (!s->source || !s->known_when || !s->in_force_when || !s->nmodes)
+    /* Missing keys, unless a key's own error already said so. */
+    if (l->nerr == nerr &&
+        (!s->source || !s->known_when || !s->in_force_when || !s->nmodes))
         fail(l, n, "a chain step needs source, known_when, in_force_when "
                    "and modes");
 }
