@@ -226,7 +226,8 @@ keep_finding(void *user, const struct md_finding *f)
         c->nomem = true;
         return;
     }
-    memcpy(ev, f->evidence, f->nevidence * sizeof *ev);
+    if (f->nevidence)
+        memcpy(ev, f->evidence, f->nevidence * sizeof *ev);
     k->evidence = ev;
     k->nevidence = f->nevidence;
     v->nfindings++;
@@ -276,7 +277,8 @@ md_engine_scan(const struct md_engine *e, const char *path,
         v->regex_limit = true;
     if (c.nomem)
         return MD_ERR_NOMEM;
-    qsort(v->findings, v->nfindings, sizeof *v->findings, by_severity);
+    if (v->nfindings)
+        qsort(v->findings, v->nfindings, sizeof *v->findings, by_severity);
     return st;
 }
 
