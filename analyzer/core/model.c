@@ -24,7 +24,11 @@ struct inet {
     const struct md_evidence *enable, *server, *override, *autocfg, *blob;
 };
 
+#define HOSTS_PER_CAT 8
+
 struct cat {
+    const char *hosts[HOSTS_PER_CAT]; /* distinct hosts the events name */
+    size_t nhosts;
     const char *name;
     const struct md_evidence *counted; /* the record last counted */
     uint64_t count;
@@ -45,10 +49,15 @@ struct md_model {
     struct cat cats[MAX_CATS];
     size_t ncats;
     const struct md_evidence *log_ev; /* the record being classified */
+    const char *log_text;             /* the text classified */
+    size_t log_len;
     const struct md_input *log_input; /* the last log input seen ... */
     bool log_input_engine;            /* ... and whether it is CBEngine* */
     struct md_evidence *log_copy;     /* its copy, made on first need */
     bool agent_data, engine_log, winhttp_seen;
+    /* .NET TLS values: [0] the 64-bit view, [1] WOW6432Node. */
+    const struct md_evidence *tls_strong[2], *tls_default[2];
+    bool tls_seen[2];
 };
 
 struct md_model *
@@ -95,6 +104,13 @@ md_model_free(struct md_model *m)
 }
 
 /* ---- helpers ----------------------------------------------------------- */
+
+static bool
+host_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+}
 
 static struct md_fact *
 obj(struct md_model *m, struct md_fact *parent, const char *key)
@@ -303,11 +319,43 @@ add_inet_value(struct md_model *m, struct inet *in, const char *name,
     (void)m;
 }
 
+static void add_secret_at(struct md_model *m, const struct md_evidence *ev,
+                          const char *what);
+
+/* HKLM\SOFTWARE\[WOW6432Node\]Microsoft\.NETFramework\v4.0.30319: 0 for
+ * the 64-bit view, 1 for the 32-bit one, -1 for other keys. */
+static int
+dotnet_tls_view(const char *key)
+{
+    struct md_slice k = {key, strlen(key)};
+    if (md_slice_ieq(k, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework"
+                        "\\v4.0.30319"))
+        return 0;
+    if (md_slice_ieq(k, "HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft"
+                        "\\.NETFramework\\v4.0.30319"))
+        return 1;
+    return -1;
+}
+
 static void
 add_reg_value(struct md_model *m, const struct md_evidence *ev)
 {
     if (!ev->key || !ev->name)
         return;
+    /* A password stored as text in the registry is a plaintext secret. */
+    const struct md_field *data = field(ev, "data");
+    if (data && data->type == MD_V_SECRET && data->len &&
+        (field_is(ev, "type", "REG_SZ") || field_is(ev, "type", "REG_EXPAND_SZ")))
+        add_secret_at(m, ev, "a password stored as text in the registry");
+    int view = dotnet_tls_view(ev->key);
+    if (view >= 0) {
+        m->tls_seen[view] = true;
+        if (!md_strcasecmp(ev->name, "SchUseStrongCrypto"))
+            m->tls_strong[view] = ev;
+        else if (!md_strcasecmp(ev->name, "SystemDefaultTlsVersions"))
+            m->tls_default[view] = ev;
+        return;
+    }
     if (md_is_agent_key(ev->key)) {
         m->agent_data = true;
         if (key_is(ev, "\\Setup") && !md_strcasecmp(ev->name, "CurrentVersion"))
@@ -433,6 +481,101 @@ inet_facts(struct md_model *m, const struct inet *in, struct md_fact *o,
 #undef PATH
 }
 
+/* Whether a settings set uses a proxy, the way inet_facts decides it. */
+static bool
+inet_is_set(const struct inet *in)
+{
+    const struct md_field *f;
+    if (in->blob)
+        return ((f = field(in->blob, "manual")) && f->i &&
+                (f = field(in->blob, "proxy_server")) && f->len) ||
+               ((f = field(in->blob, "pac")) && f->i) ||
+               ((f = field(in->blob, "autodetect")) && f->i);
+    return (in->enable && inet_enabled(in->enable) && in->server &&
+            inet_str(in->server)) ||
+           (in->autocfg && inet_str(in->autocfg));
+}
+
+/* The raw values behind SYSTEM's settings, for consistency rules: the
+ * legacy values and the blob, side by side. */
+static void
+inet_raw(struct md_model *m, const struct inet *in, struct md_fact *sys)
+{
+    struct md_arena *a = &m->arena;
+    struct md_fact *legacy = obj(m, sys, "legacy");
+    const struct md_field *f;
+    if (in->enable && (f = field(in->enable, "data")) && f->type == MD_V_INT)
+        set(m, legacy, "enable", md_fact_int(a, f->i), in->enable,
+            "system.legacy.enable");
+    if (in->server && inet_str(in->server))
+        set(m, legacy, "server", fact_of(m, inet_str(in->server)), in->server,
+            "system.legacy.server");
+    if (in->autocfg && inet_str(in->autocfg))
+        set(m, legacy, "autoconfig", fact_of(m, inet_str(in->autocfg)),
+            in->autocfg, "system.legacy.autoconfig");
+    if (!in->blob)
+        return;
+    struct md_fact *blob = obj(m, sys, "blob");
+    static const char *const names[] = {"flags", "manual", "pac",
+                                        "autodetect"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "system.blob.%s", names[i]);
+        set(m, blob, names[i], fact_of(m, field(in->blob, names[i])),
+            in->blob, path);
+    }
+    if ((f = field(in->blob, "proxy_server")) && f->type == MD_V_STR)
+        set(m, blob, "server", fact_of(m, f), in->blob, "system.blob.server");
+}
+
+/* The host of a proxy address: no scheme, user info, port or path. */
+static size_t
+proxy_host(const char *s, size_t len, char *out, size_t outlen)
+{
+    const char *p = s, *end = s + len;
+    const char *sch = strstr(s, "://");
+    if (sch && sch < end)
+        p = sch + 3;
+    const char *at = memchr(p, '@', (size_t)(end - p));
+    if (at)
+        p = at + 1;
+    size_t n = 0;
+    while (p < end && host_char(*p) && n + 1 < outlen) {
+        out[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        p++;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+static bool
+cat_names(const struct cat *c, const struct md_fact *server)
+{
+    char h[256];
+    if (!server || server->type != MD_F_STR ||
+        !proxy_host(server->s, server->len, h, sizeof h))
+        return false;
+    for (size_t i = 0; i < c->nhosts; i++)
+        if (!strcmp(c->hosts[i], h))
+            return true;
+    return false;
+}
+
+static bool
+cat_names_azure(const struct cat *c)
+{
+    static const char *const families[] = {
+        "windowsazure.com", "microsoftonline.com", "windows.net",
+        "microsoft.com", "storage.azure.net", "msftncsi.com"};
+    for (size_t i = 0; i < c->nhosts; i++)
+        for (size_t k = 0; k < sizeof families / sizeof families[0]; k++) {
+            struct md_slice h = {c->hosts[i], strlen(c->hosts[i])};
+            if (md_slice_iends(h, families[k]))
+                return true;
+        }
+    return false;
+}
+
 static bool
 inet_any(const struct inet *in)
 {
@@ -507,6 +650,21 @@ add_dotnet_bypass(struct md_model *m, const struct md_evidence *ev)
 }
 
 static void
+add_secret_at(struct md_model *m, const struct md_evidence *ev,
+              const char *what)
+{
+    struct md_fact *list = md_fact_child(&m->arena, m->root, "secrets",
+                                         MD_F_LIST);
+    struct md_fact *o = md_fact_new(&m->arena, MD_F_OBJ);
+    if (!o)
+        return;
+    set(m, o, "what", str_fact(m, what), ev, "secrets[*].what");
+    set(m, o, "path", str_fact(m, ev->input ? ev->input->path : ""), ev,
+        "secrets[*].path");
+    md_fact_append(&m->arena, list, o);
+}
+
+static void
 add_secret(struct md_model *m, const struct md_evidence *ev)
 {
     struct md_fact *list = md_fact_child(&m->arena, m->root, "secrets",
@@ -526,6 +684,48 @@ add_secret(struct md_model *m, const struct md_evidence *ev)
 /* ---- logs --------------------------------------------------------------- */
 
 static void
+add_host(struct md_model *m, struct cat *c, const char *s, size_t n)
+{
+    if (n < 3 || n > 253 || !memchr(s, '.', n) || c->nhosts == HOSTS_PER_CAT)
+        return;
+    char h[254];
+    for (size_t i = 0; i < n; i++)
+        h[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+    h[n] = '\0';
+    for (size_t i = 0; i < c->nhosts; i++)
+        if (!strcmp(c->hosts[i], h))
+            return;
+    c->hosts[c->nhosts++] = md_arena_strdup(&m->arena, h);
+}
+
+/* The hosts a failure message names, the way .NET and WinHTTP write them:
+ * URLs (https://host:port/...), quoted names ('host'), address:port. */
+static void
+log_hosts(struct md_model *m, struct cat *c, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        size_t j = i;
+        if (i + 3 <= len && s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/')
+            j = i + 3;
+        else if (s[i] == '\'' && i + 1 < len && host_char(s[i + 1]))
+            j = i + 1;
+        else if (s[i] >= '0' && s[i] <= '9' && (i == 0 || !host_char(s[i - 1])))
+            j = i; /* maybe an address with a port */
+        else
+            continue;
+        size_t k = j;
+        while (k < len && host_char(s[k]))
+            k++;
+        bool quoted = j == i + 1, url = j == i + 3;
+        if ((url && k > j) || (quoted && k < len && s[k] == '\'') ||
+            (!url && !quoted && k < len && s[k] == ':' && k + 1 < len &&
+             s[k + 1] >= '0' && s[k + 1] <= '9'))
+            add_host(m, c, s + j, k - j);
+        i = k > i ? k - 1 : i;
+    }
+}
+
+static void
 log_hit(void *user, const char *category)
 {
     struct md_model *m = user;
@@ -543,6 +743,7 @@ log_hit(void *user, const char *category)
         return; /* several signatures of one category: one event */
     c->counted = m->log_ev;
     c->count++;
+    log_hosts(m, c, m->log_text, m->log_len);
     const struct md_field *ts = field(m->log_ev, "timestamp");
     if (!ts || ts->type != MD_V_STR)
         ts = field(m->log_ev, "time_created");
@@ -567,6 +768,8 @@ classify(struct md_model *m, const struct md_evidence *ev, const char *fname)
         return;
     m->log_ev = ev;
     m->log_copy = NULL;
+    m->log_text = f->s;
+    m->log_len = f->len;
     m->classify(m->cuser, f->s, f->len, log_hit, m);
     m->log_ev = NULL;
 }
@@ -614,9 +817,11 @@ md_model_add(void *model, const struct md_evidence *ev)
         return;
     if (kind_is(ev, "reg.value") && !ev->key)
         return;
-    if (kind_is(ev, "reg.value") &&
-        !md_is_agent_key(ev->key) && !md_name_contains(ev->key,
-                                                       "Internet Settings"))
+    if (kind_is(ev, "reg.value") && !md_is_agent_key(ev->key) &&
+        !md_name_contains(ev->key, "Internet Settings") &&
+        dotnet_tls_view(ev->key) < 0 && !(field(ev, "data") &&
+                                          field(ev, "data")->type ==
+                                              MD_V_SECRET))
         return; /* not a value the model reads: do not copy it */
     struct md_evidence *c = md_evidence_copy(&m->arena, ev);
     if (!c)
@@ -672,7 +877,11 @@ md_model_finish(struct md_model *m)
                                 : inet_any(&m->hku) ? &m->hku
                                                     : &m->nwsys;
     bool have_sys = inet_any(chosen);
+    struct md_fact *copies = obj(m, sys, "copies");
+    md_fact_put(a, copies, "hku_set", md_fact_bool(a, inet_is_set(&m->hku)));
+    md_fact_put(a, copies, "hklm_set", md_fact_bool(a, inet_is_set(&m->hklm)));
     if (have_sys) {
+        inet_raw(m, chosen, sys);
         const char *loc = chosen == &m->hklm
                               ? "HKEY_LOCAL_MACHINE (per-machine policy)"
                           : chosen == &m->hku ? "HKEY_USERS\\S-1-5-18"
@@ -704,6 +913,40 @@ md_model_finish(struct md_model *m)
         md_fact_put(a, w, "set", wset);
     }
 
+    /* Passwords written into proxy addresses (user:password@host). */
+    const struct md_fact *cred = md_fact_path(root, "system.proxy.credentials");
+    const struct md_fact *ssrv = md_fact_path(root, "system.proxy.server");
+    if (cred && cred->i && ssrv && ssrv->nev)
+        add_secret_at(m, ssrv->ev[0], "a password in the SYSTEM proxy address");
+    if (srv && srv->type == MD_F_STR && has_userinfo(srv->s, srv->len) &&
+        srv->nev)
+        add_secret_at(m, srv->ev[0], "a password in the agent proxy address");
+    const struct md_fact *ul = md_fact_path(root, "users");
+    for (size_t i = 0; ul && i < ul->n; i++) {
+        const struct md_fact *us = md_fact_path(ul->items[i], "proxy.server");
+        if (us && us->type == MD_F_STR && has_userinfo(us->s, us->len) &&
+            us->nev)
+            add_secret_at(m, us->ev[0], "a password in a user's proxy address");
+    }
+
+    /* TLS 1.2 for .NET, per registry view, when the bundle has the key. */
+    struct md_fact *tls = obj(m, root, "tls");
+    for (int view = 0; view < 2; view++) {
+        if (!m->tls_seen[view])
+            continue;
+        struct md_fact *o = obj(m, tls, view ? "net32" : "net64");
+        md_fact_put(a, o, "seen", md_fact_bool(a, true));
+        const struct md_evidence *pair[2] = {m->tls_strong[view],
+                                             m->tls_default[view]};
+        static const char *const names[] = {"strong_crypto",
+                                            "system_default_tls"};
+        for (int k = 0; k < 2; k++) {
+            const struct md_field *d = pair[k] ? field(pair[k], "data") : NULL;
+            if (d && d->type == MD_V_INT)
+                set(m, o, names[k], md_fact_int(a, d->i), pair[k], names[k]);
+        }
+    }
+
     /* Logs */
     struct md_fact *log = obj(m, root, "log");
     for (size_t i = 0; i < m->ncats; i++) {
@@ -717,6 +960,22 @@ md_model_finish(struct md_model *m)
             md_fact_put(a, o, "first", c->first);
         if (c->last)
             md_fact_put(a, o, "last", c->last);
+        struct md_buf hosts = MD_BUF_INIT(4096);
+        for (size_t k = 0; k < c->nhosts; k++) {
+            if (k)
+                md_buf_addc(&hosts, ';');
+            md_buf_adds(&hosts, c->hosts[k]);
+        }
+        if (c->nhosts)
+            md_fact_put(a, o, "hosts", md_fact_str(a, hosts.ptr, hosts.len));
+        md_buf_free(&hosts);
+        md_fact_put(a, o, "names_agent_proxy",
+                    md_fact_bool(a, cat_names(c, srv)));
+        md_fact_put(a, o, "names_system_proxy",
+                    md_fact_bool(a, cat_names(c, md_fact_path(
+                                                     root,
+                                                     "system.proxy.server"))));
+        md_fact_put(a, o, "names_azure", md_fact_bool(a, cat_names_azure(c)));
     }
 
     /* What the bundle holds, and what a verdict needs that it lacks. */

@@ -20,7 +20,7 @@
 struct mode {
     struct md_expr *when;
     char *mode;
-    struct md_expr *server, *port, *pac_url, *credentials;
+    struct md_expr *server, *port, *pac_url, *credentials, *bypass;
 };
 
 struct step {
@@ -164,6 +164,8 @@ load_mode(struct loader *l, struct mode *m, yaml_node_t *n)
             m->pac_url = expr(l, v, k);
         else if (!strcmp(k, "credentials"))
             m->credentials = expr(l, v, k);
+        else if (!strcmp(k, "bypass"))
+            m->bypass = expr(l, v, k);
         else
             fail(l, node(l, p_->key), "unknown key '%s' in a mode", k);
     }
@@ -347,6 +349,7 @@ md_precedence_free(struct md_precedence *p)
             md_expr_free(m->port);
             md_expr_free(m->pac_url);
             md_expr_free(m->credentials);
+            md_expr_free(m->bypass);
         }
     }
     for (size_t i = 0; i < p->nnever; i++) {
@@ -486,6 +489,7 @@ md_precedence_apply(const struct md_precedence *p, struct md_fact *root,
             yield(a, eff, "port", m->port, root, source);
             yield(a, eff, "pac_url", m->pac_url, root, source);
             yield(a, eff, "credentials", m->credentials, root, source);
+            yield(a, eff, "bypass", m->bypass, root, source);
         }
         /* Later steps that are set lose to the winner. */
         for (size_t i = win + 1; i < p->nsteps; i++)

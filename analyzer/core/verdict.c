@@ -170,8 +170,9 @@ md_write_verdict_json(struct md_json *j, const struct md_verdict *v,
 
     md_json_key(j, "effective_proxy");
     md_json_obj(j);
-    static const char *const eff[] = {"source", "mode", "server", "port",
-                                      "pac_url", "credentials", "shadowed"};
+    static const char *const eff[] = {"source",      "mode",   "server",
+                                      "port",        "pac_url", "credentials",
+                                      "bypass",      "shadowed"};
     for (size_t i = 0; i < sizeof eff / sizeof eff[0]; i++) {
         char path[64];
         snprintf(path, sizeof path, "effective.%s", eff[i]);
