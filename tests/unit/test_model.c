@@ -174,7 +174,8 @@ test_log_categories(void)
         "failed: (407) Proxy Authentication Required.\r\n"
         "1A2C\t0F10\t11/28\t09:05:02.377\t69\tA.cs(1)\t\t\t\tNORMAL\tok\r\n"
         "1A2C\t0F10\t11/28\t09:10:02.377\t69\tA.cs(1)\t\t\t\tFATAL\t"
-        "again (407)\r\n";
+        "again (407) https://POD01.backup.windowsazure.com:443/x via "
+        "'proxy.corp' at 10.0.0.5:8080, not 1.5 or 'x'\r\n";
     struct tu_run r;
     tu_parse(&r, NULL, "CBEngineCurr.errlog", text, sizeof text - 1);
     struct md_model *m = md_model_new();
@@ -183,6 +184,9 @@ test_log_categories(void)
         md_model_add(m, r.ev[k]);
     md_model_finish(m);
     CHECK_INT(i(m, "log.proxy_auth_required.count"), 2);
+    CHECK_STR(s(m, "log.proxy_auth_required.hosts"),
+              "pod01.backup.windowsazure.com;proxy.corp;10.0.0.5");
+    CHECK_INT(i(m, "log.proxy_auth_required.names_azure"), 1);
     CHECK_INT(f(m, "log.proxy_auth_required.count")->nev, 2);
     CHECK_INT(i(m, "collected.engine_log"), 1);
     md_model_free(m);
