@@ -30,7 +30,7 @@ struct cat {
     const char *hosts[HOSTS_PER_CAT]; /* distinct hosts the events name */
     size_t nhosts;
     const char *name;
-    const struct md_evidence *counted; /* the record last counted */
+    uint64_t counted; /* the record (log_seq) that last counted it */
     uint64_t count;
     struct md_fact *first, *last;
     const struct md_evidence *ev[EV_PER_CAT];
@@ -49,6 +49,7 @@ struct md_model {
     struct cat cats[MAX_CATS];
     size_t ncats;
     const struct md_evidence *log_ev; /* the record being classified */
+    uint64_t log_seq;                 /* classified records so far */
     const char *log_text;             /* the text classified */
     size_t log_len;
     const struct md_input *log_input; /* the last log input seen ... */
@@ -739,9 +740,11 @@ log_hit(void *user, const char *category)
         c = &m->cats[m->ncats++];
         c->name = md_arena_strdup(&m->arena, category);
     }
-    if (c->counted == m->log_ev)
-        return; /* several signatures of one category: one event */
-    c->counted = m->log_ev;
+    /* Several signatures of one category in one record are one event.
+     * (Records are not told apart by address: parsers reuse memory.) */
+    if (c->counted == m->log_seq)
+        return;
+    c->counted = m->log_seq;
     c->count++;
     log_hosts(m, c, m->log_text, m->log_len);
     const struct md_field *ts = field(m->log_ev, "timestamp");
@@ -786,6 +789,9 @@ void
 md_model_add(void *model, const struct md_evidence *ev)
 {
     struct md_model *m = model;
+    if (kind_is(ev, "log.record") || kind_is(ev, "event.record") ||
+        kind_is(ev, "nwcheck.web"))
+        m->log_seq++; /* one event, however many of its fields match */
     if (kind_is(ev, "log.record")) {
         if (ev->input != m->log_input) { /* once per file, not per record */
             m->log_input = ev->input;

@@ -8,8 +8,11 @@ cd "$MD_SRC"
 pass=0 fail=0
 while IFS='	' read -r dir want_eff want_rules; do
     case "$dir" in ''|'#'*) continue ;; esac
-    zip=$(ls "$dir"/*.zip 2>/dev/null | head -1)
-    if [ -z "$zip" ]; then
+    case "$dir" in
+    *.zip) zip=$dir ;;
+    *) zip=$(ls "$dir"/*.zip 2>/dev/null | head -1) ;;
+    esac
+    if [ -z "$zip" ] || [ ! -f "$zip" ]; then
         echo "FAIL $dir: no bundle"
         fail=$((fail + 1))
         continue

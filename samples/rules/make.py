@@ -1,0 +1,841 @@
+#!/usr/bin/env python3
+"""Build the rule bundles in this folder, deterministically.
+
+For each rule MP008-MP021 of RULES.md: fire/HOST_MARS_20261128.zip, a
+small realistic support bundle where that rule (and no other) should
+fire, and near-miss/HOST_MARS_20261128.zip, a bundle that looks alike but
+must not fire it. README.md in this folder is the table of what each
+bundle holds and why it fires or not.
+
+The helpers (encodings, .reg exports, DefaultConnectionSettings blob,
+captures, engine log) are copied from samples/scenarios/make.py, which
+built the MP001-MP007 bundles, so that both sets look the same; copied
+rather than imported because importing that script builds its bundles.
+Every bundle is a complete collection (agent key export and
+Get-OBMachineSetting, SYSTEM Internet Settings with a consistent blob
+unless the rule is about the blob, engine log, netsh, CBEngine config),
+so MP022 stays silent. Host names, addresses, GUIDs and passwords are
+invented. No randomness, fixed timestamps: running it twice gives the
+same bytes. Run: python3 samples/rules/make.py (from anywhere).
+"""
+import hashlib
+import io
+import os
+import zipfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DAY = '20261128'
+ZIP_TIME = (2026, 11, 28, 9, 15, 0)  # all members; logs end before this
+VERSION = '2.0.9262.0'
+AGENT_DIR = r'C:\Program Files\Microsoft Azure Recovery Services Agent'
+POD = 'pod01-manag1.jpe.backup.windowsazure.com'
+BLOB = 'mabprodjpe01sa.blob.core.windows.net'
+SYSTEM_KEY = r'HKEY_USERS\%s\Software\Microsoft\Windows\CurrentVersion\Internet Settings'
+
+
+# ---- encodings and containers -------------------------------------------
+
+def utf16(text):
+    """UTF-16LE with BOM and CRLF, as regedit, PowerShell 5.1 Out-File and
+    the agent's logs write it."""
+    return b'\xff\xfe' + text.replace('\n', '\r\n').encode('utf-16-le')
+
+
+def crlf(text, enc='utf-8'):
+    return text.replace('\n', '\r\n').encode(enc)
+
+
+def zip_bytes(files):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, 'w', zipfile.ZIP_DEFLATED) as z:
+        for name, data in files.items():
+            zi = zipfile.ZipInfo(name, ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            z.writestr(zi, data)
+    return buf.getvalue()
+
+
+def write_zip(folder, host, files):
+    path = os.path.join(HERE, folder, '%s_MARS_%s.zip' % (host, DAY))
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    data = zip_bytes(files)
+    with open(path, 'wb') as f:
+        f.write(data)
+    return path, len(data)
+
+
+def session_id(host):
+    """A fixed per-host session GUID, derived from the host name."""
+    h = hashlib.md5(host.encode()).hexdigest().upper()
+    return '%s-%s-%s-%s-%s' % (h[:8], h[8:12], h[12:16], h[16:20], h[20:32])
+
+
+# ---- registry -------------------------------------------------------------
+
+def reg_str(s):
+    return '"%s"' % s.replace('\\', '\\\\').replace('"', '\\"')
+
+
+def reg_hex(name, data):
+    """A REG_BINARY value as regedit writes it: hex bytes wrapped with a
+    trailing backslash and a two-space indent near 80 columns."""
+    line = '"%s"=hex:' % name
+    out = []
+    for i, b in enumerate(data):
+        item = '%02x' % b + (',' if i + 1 < len(data) else '')
+        if len(line) + len(item) > 78:
+            out.append(line + '\\')
+            line = '  '
+        line += item
+    out.append(line)
+    return '\n'.join(out)
+
+
+def conn_settings(counter, flags, proxy='', bypass='', pac=''):
+    """DefaultConnectionSettings (domain-reference §3.3), version 0x46:
+    flags 0x01 direct, 0x02 manual proxy, 0x04 PAC, 0x08 auto-detect."""
+    def s(x):
+        b = x.encode('ascii')
+        return len(b).to_bytes(4, 'little') + b
+    return (b'\x46\0\0\0' + counter.to_bytes(4, 'little') +
+            flags.to_bytes(4, 'little') + s(proxy) + s(bypass) + s(pac) +
+            bytes(32))
+
+
+def dpapi_blob(seed):
+    """Bytes shaped like a CryptProtectData blob (version 1, the DPAPI
+    provider GUID df9d8cd0-1501-11d1-8c7a-00c04fc297eb, a master-key GUID,
+    then opaque data), filled from a hash of seed: deterministic and not
+    a real secret."""
+    filler = b''
+    i = 0
+    while len(filler) < 162:
+        filler += hashlib.sha256(('%s/%d' % (seed, i)).encode()).digest()
+        i += 1
+    return (b'\x01\0\0\0' +
+            bytes.fromhex('d08c9ddf0115d1118c7a00c04fc297eb') +
+            b'\x01\0\0\0' + filler[:16] + b'\0\0\0\0' +
+            b'\x10\0\0\0' + filler[16:162])
+
+
+def agent_reg(host, server=None, port=None, user=None, password=None,
+              vault='rsv-prod-jpe'):
+    """Export of HKLM\\SOFTWARE\\Microsoft\\Windows Azure Backup. The proxy
+    values are written only when given: an agent without its own proxy
+    has none of them."""
+    cfg = [
+        '"ScratchLocation"=' + reg_str(AGENT_DIR + r'\Scratch'),
+        '"ServiceResourceName"=' + reg_str(vault),
+        '"MachineId"="%s"' % session_id(host + '/machine').lower(),
+    ]
+    if server is not None:
+        cfg.append('"ProxyServer"=' + reg_str(server))
+    if port is not None:
+        cfg.append('"ProxyPort"=dword:%08x' % port)
+    if user is not None:
+        cfg.append('"ProxyUserName"=' + reg_str(user))
+    if password is not None:
+        cfg.append(reg_hex('ProxyPassword', dpapi_blob(password)))
+    return '\n'.join([
+        'Windows Registry Editor Version 5.00', '',
+        r'[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows Azure Backup]', '',
+        r'[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows Azure Backup\Config]',
+        *cfg, '',
+        r'[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows Azure Backup\Config\CloudBackupProvider]',
+        '"ScratchLocation"=' + reg_str(AGENT_DIR + r'\Scratch'),
+        '"TurnOffSSBFeature"=dword:00000000', '',
+        r'[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows Azure Backup\Setup]',
+        '"InstallPath"=' + reg_str(AGENT_DIR + '\\'),
+        '"CurrentVersion"=' + reg_str(VERSION), '', ''])
+
+
+def inet_keys(hive, counter, enable=0, server=None, override=None,
+              pac=None, flags=0x01, saved=False, conn_extra=()):
+    """Internet Settings and \\Connections of one hive, legacy values and
+    the binary blob in agreement (flags 0x01 alone: nothing set)."""
+    vals = ['"ProxyEnable"=dword:%08x' % enable]
+    if server is not None:
+        vals.append('"ProxyServer"=' + reg_str(server))
+    if override is not None:
+        vals.append('"ProxyOverride"=' + reg_str(override))
+    if pac is not None:
+        vals.append('"AutoConfigURL"=' + reg_str(pac))
+    blob = conn_settings(counter, flags, server or '', override or '',
+                         pac or '')
+    conn = [reg_hex('DefaultConnectionSettings', blob)]
+    if saved:
+        conn.append(reg_hex('SavedLegacySettings', blob))
+    conn.extend(conn_extra)
+    return '\n'.join([
+        '[%s]' % hive, '"MigrateProxy"=dword:00000001', *vals, '',
+        '[%s\\Connections]' % hive, *conn, '', ''])
+
+
+def system_reg(alias='.DEFAULT', **kw):
+    """SYSTEM's WinINet settings as `reg export` writes them: the key is
+    HKEY_USERS\\.DEFAULT or HKEY_USERS\\S-1-5-18 (the same hive)."""
+    return ('Windows Registry Editor Version 5.00\n\n' +
+            inet_keys(SYSTEM_KEY % alias, **kw))
+
+
+# ---- captures -------------------------------------------------------------
+
+NETSH_DIRECT = '''
+Current WinHTTP proxy settings:
+
+    Direct access (no proxy server).
+
+'''
+
+
+def get_ob_list(server='', port=0, user=''):
+    """(Get-OBMachineSetting).ProxySetting | Format-List, saved by the
+    collector with Out-File. No password line: the cmdlet is not known to
+    show one, and an empty one would read as "no password"."""
+    enabled = 'True' if server else 'False'
+    return '''
+PS C:\\Windows\\system32> (Get-OBMachineSetting).ProxySetting | Format-List
+
+
+Enabled       : %s
+ProxyServer   : %s
+ProxyPort     : %d
+ProxyUserName : %s
+
+
+
+''' % (enabled, server, port, user)
+
+
+def get_ob_json(host, server=None, port=0, user=None):
+    """Get-OBMachineSetting | ConvertTo-Json (PowerShell 5.1 layout)."""
+    def j(v):
+        return 'null' if v is None else '"%s"' % v.replace('\\', '\\\\')
+    return '''{
+    "ProxySetting":  {
+                         "Enabled":  %s,
+                         "ProxyServer":  %s,
+                         "ProxyPort":  %d,
+                         "ProxyUserName":  %s
+                     },
+    "ThrottlingSetting":  {
+                              "Enabled":  false,
+                              "WorkHourBandwidth":  0
+                          },
+    "MachineId":  "%s"
+}
+''' % ('true' if server else 'false', j(server), port, j(user),
+       session_id(host + '/machine').lower())
+
+
+CBENGINE_CONFIG = '''<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <startup>
+    <supportedRuntime version="v4.0" sku=".NETFramework,Version=v4.6.2"/>
+  </startup>
+  <runtime>
+    <generatePublisherEvidence enabled="false"/>
+  </runtime>
+  <system.net>
+    <defaultProxy enabled="true" useDefaultCredentials="false">
+      <proxy usesystemdefault="True" />
+    </defaultProxy>
+  </system.net>
+</configuration>
+'''
+
+
+# ---- engine log -----------------------------------------------------------
+
+def errlog(session, lines):
+    """CBEngine errlog (domain-reference §6.2): a header line, then 11
+    TAB-separated fields; a message with '\\n' gives continuation lines.
+    Field 7 holds the job's activity GUID, or the service session's
+    outside a job; field 8 (VmId) is empty outside Azure Site Recovery,
+    as in the KB 3119587 lines."""
+    out = ['Microsoft Azure Recovery Services Agent log']
+    for pid, tid, date, time, comp, src, this, task, sev, msg in lines:
+        out.append('\t'.join([pid, tid, date, time, comp, src, this,
+                              task or session, '', sev, msg]))
+    return '\n'.join(out) + '\n'
+
+
+def later(t, ms):
+    """The time ms milliseconds after t ("HH:MM:SS.fff")."""
+    h, m, rest = t.split(':')
+    total = ((int(h) * 60 + int(m)) * 60) * 1000 + round(float(rest) * 1000) + ms
+    total %= 24 * 3600 * 1000
+    return '%02d:%02d:%02d.%03d' % (total // 3600000, total // 60000 % 60,
+                                    total // 1000 % 60, total % 1000)
+
+
+class Log:
+    """Builds engine-log lines for one process from short verbs, so that
+    each scenario reads as a story. Times are given by the caller."""
+
+    def __init__(self, pid, session_id, date='11/28'):
+        self.pid, self.session_id, self.date = pid, session_id, date
+        self.lines = []
+
+    def add(self, time, sev, msg, src='cbengine.cpp(412)', tid='0F10',
+            comp='71', this='[0000000001A2B3C0]', task=''):
+        if ".cs(" in src:  # managed code: component 69, no object pointer
+            comp, this = '69', ''
+        self.lines.append((self.pid, tid, self.date, time, comp, src, this,
+                           task, sev, msg))
+        return self
+
+    def start(self, t):
+        self.add(t, 'NORMAL', 'CBEngine service started. Version ' + VERSION)
+        self.add(later(t, 40), 'NORMAL',
+                 'Loaded machine settings; scratch location ' + AGENT_DIR + r'\Scratch',
+                 src='cbengineconfig.cpp(233)')
+        return self
+
+    def registration(self, t, vault='rsv-prod-jpe'):
+        self.add(t, 'NORMAL', 'Checking registration status with Microsoft Azure Backup',
+                 src='AzureServiceManagementHelper.cs(141)')
+        self.add(later(t, 650), 'NORMAL',
+                 "GetResourceInfo succeeded for vault '%s'" % vault,
+                 src='AzureServiceManagementHelper.cs(188)')
+        return self
+
+    def backup_start(self, t, job, tid='2B44'):
+        self.add(t, 'NORMAL', 'Starting scheduled backup. Policy: DailyBackup-FilesFolders, Job ID: ' + job,
+                 src='backupasync.cpp(214)', tid=tid, this='[000000001B73B830]', task=job)
+        self.add(later(t, 497), 'NORMAL',
+                 'Sending request to https://%s/CloudBackupService/GetBackupPolicy' % POD,
+                 src='AzureServiceManagementHelper.cs(320)', tid=tid, task=job)
+        return self
+
+    def backup_ok(self, times, job, gb='1.8', tid='2B44'):
+        t1, t2, t3, t4, t5 = times
+        this = '[000000001B73B830]'
+        self.add(t1, 'NORMAL', r'Volume shadow copy created for C:\, D:\ (snapshot set {3e0d5a1c-7b44-4f2a-9d1e-0c8b6a2f4e91})',
+                 src='snapshot.cpp(702)', tid=tid, this=this, task=job)
+        self.add(t2, 'NORMAL', 'Uploading changed blocks to https://%s/cbp-container' % BLOB,
+                 src='StorageHelper.cs(211)', tid=tid, task=job)
+        self.add(t3, 'NORMAL', 'Backup progress: 64%% (%s GB of changed data scanned)' % gb,
+                 src='backupasync.cpp(1022)', tid=tid, this=this, task=job)
+        self.add(t4, 'NORMAL', 'Backup completed successfully. Data transferred: %s GB' % gb,
+                 src='backupasync.cpp(1190)', tid=tid, this=this, task=job)
+        self.add(t5, 'NORMAL', 'Recovery point created; catalog upload finished',
+                 src='catalogupload.cpp(377)', tid=tid, this=this, task=job)
+        return self
+
+    def fail_407(self, t, job, tid='2B44'):
+        this = '[000000001B73B830]'
+        msg = 'The remote server returned an error: (407) Proxy Authentication Required.'
+        self.add(t, 'WARNING', 'Request to https://%s failed: %s' % (POD, msg),
+                 src='AzureServiceManagementHelper.cs(355)', tid=tid, task=job)
+        self.add(later(t, 4), 'FATAL',
+                 'System.Net.WebException: ' + msg +
+                 '\n   at System.Net.HttpWebRequest.GetResponse()'
+                 '\n   at Microsoft.Internal.CloudBackup.Client.Common.AzureServiceManagementHelper.Send(HttpWebRequest request)',
+                 src='AzureServiceManagementHelper.cs(360)', tid=tid, task=job)
+        self.add(later(t, 30), 'WARNING',
+                 'Failed: Hr: = [0x80190197] Proxy Authentication Required',
+                 src='backupasync.cpp(1184)', tid=tid, this=this, task=job)
+        return self
+
+    def job_failed(self, t, job, hr, tid='2B44'):
+        self.add(t, 'FATAL', 'Backup job %s failed. Hr: = [%s]' % (job, hr),
+                 src='backupasync.cpp(1607)', tid=tid, this='[000000001B73B830]', task=job)
+        return self
+
+    def idle(self, t, nxt='11/29 02:00'):
+        self.add(t, 'NORMAL', 'Next scheduled backup: %s' % nxt,
+                 src='scheduler.cpp(96)', tid='1E3C', this='[0000000001A2B9F0]')
+        return self
+
+    def text(self):
+        return errlog(self.session_id, self.lines)
+
+
+JOB = '0517B3DB-347D-45A8-9DAB-FD7D1EA7D134'
+JOB2 = '8C1F6E22-0D4B-4B7A-A6E3-55E0B9D2C417'
+
+
+def healthy_log(session_id, pid='1A2C', vault='rsv-prod-jpe', job=JOB):
+    """A night's traffic with nothing wrong."""
+    log = Log(pid, session_id)
+    log.start('01:58:02.101').registration('01:58:03.250', vault)
+    log.backup_start('02:00:00.015', job)
+    log.backup_ok(('02:00:04.880', '02:00:09.301', '02:11:45.620',
+                   '02:19:58.002', '02:20:03.447'), job)
+    log.idle('02:20:05.010')
+    return log.text()
+
+
+def quiet_log(session_id, pid, changed):
+    """The settings were just changed and the service restarted; no
+    backup has run since, so the log holds no network outcome."""
+    log = Log(pid, session_id)
+    log.add('08:52:40.517', 'NORMAL', 'Machine settings updated: ' + changed,
+            src='MachineSettingsHelper.cs(88)', tid='0C1C')
+    log.add('08:52:40.533', 'NORMAL', 'Service restart requested to apply the new settings',
+            src='MachineSettingsHelper.cs(131)', tid='0C1C')
+    log.add('08:52:44.902', 'NORMAL', 'CBEngine service stopping',
+            src='cbengine.cpp(498)')
+    log.start('08:52:51.120')
+    log.add('08:52:51.410', 'NORMAL', 'Scratch folder cleanup: 0 stale files removed',
+            src='scratchmgr.cpp(154)', tid='1E3C', this='[0000000001A2B9F0]')
+    log.idle('08:52:51.488')
+    return log.text()
+
+
+def plain_bundle(agent=None, system=None, hklm=None, netsh=NETSH_DIRECT,
+                 get_ob=None, get_ob_json_text=None, config=CBENGINE_CONFIG,
+                 log=None, extra=None):
+    """The common layout: a zip of Logs/ sub-folders as a collector script
+    writes them (domain-reference §9.4), without the nested Logs.ZIP."""
+    files = {}
+    if log is not None:
+        files['Logs/Temp/CBEngineCurr.errlog'] = utf16(log)
+    if config:
+        files['Logs/Config/CBEngine.exe.config'] = crlf(config)
+    if agent is not None:
+        files['Logs/Registry/WindowsAzureBackup.reg'] = utf16(agent)
+    if system is not None:
+        files['Logs/Registry/InternetSettings_SYSTEM.reg'] = utf16(system)
+    if hklm is not None:
+        files['Logs/Registry/InternetSettings_HKLM.reg'] = utf16(hklm)
+    if netsh:
+        files['Logs/Network/netsh_winhttp_show_proxy.txt'] = utf16(netsh)
+    if get_ob is not None:
+        files['Logs/PowerShell/Get-OBMachineSetting.txt'] = utf16(get_ob)
+    if get_ob_json_text is not None:
+        files['Logs/PowerShell/Get-OBMachineSetting.json'] = crlf(get_ob_json_text)
+    files.update(extra or {})
+    return files
+
+
+SYSTEM_EMPTY = dict(counter=2, enable=0, flags=0x01)
+PAC = 'http://pac.contoso.local/proxy.pac'
+
+built = []
+
+
+def bundle(folder, host, files):
+    built.append(write_zip(folder, host, files))
+
+
+
+# ---- more captures for these rules ----------------------------------------
+
+HKLM_INET = r'HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings'
+HKLM_POLICY = r'HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Windows\CurrentVersion\Internet Settings'
+NETFX = r'HKEY_LOCAL_MACHINE\SOFTWARE\%sMicrosoft\.NETFramework\v4.0.30319'
+# WinHttpSettings as shipped: version 0x18, flags 0x01 (direct), no strings.
+WINHTTP_DIRECT = reg_hex('WinHttpSettings', bytes.fromhex(
+    '1800000000000000010000000000000000000000'))
+TLS_ON = {'SchUseStrongCrypto': 1, 'SystemDefaultTlsVersions': 1}
+
+
+def hklm_reg(per_user=None, inet=None, tls64=None, tls32=None):
+    """InternetSettings_HKLM.reg (domain-reference §9.4): the per-machine
+    policy switch ProxySettingsPerUser when given, the machine copy of
+    WinINet (always with WinHttpSettings direct in \\Connections), and the
+    .NETFramework v4.0.30319 TLS values of the 64-bit and WOW6432Node
+    views when given (a dict name -> dword; a name left out is missing)."""
+    out = ['Windows Registry Editor Version 5.00', '']
+    if per_user is not None:
+        out += ['[%s]' % HKLM_POLICY,
+                '"ProxySettingsPerUser"=dword:%08x' % per_user, '']
+    if inet is not None:
+        out.append(inet_keys(HKLM_INET, conn_extra=[WINHTTP_DIRECT], **inet))
+    else:
+        out += ['[%s\\Connections]' % HKLM_INET, WINHTTP_DIRECT, '']
+    for view, vals in (('', tls64), ('WOW6432Node\\', tls32)):
+        if vals is not None:
+            out.append('[%s]' % (NETFX % view))
+            out += ['"%s"=dword:%08x' % kv for kv in vals.items()]
+            out.append('')
+    return '\n'.join(out) + '\n'
+
+
+def netsh_proxy(server, bypass='(none)'):
+    """netsh winhttp show proxy with a proxy set (domain-reference §4.1)."""
+    return '''
+Current WinHTTP proxy settings:
+
+    Proxy Server(s) :  %s
+    Bypass List     :  %s
+
+''' % (server, bypass)
+
+
+def cbengine_config(default_proxy):
+    """CBEngine.exe.config with the given <defaultProxy> element."""
+    start = CBENGINE_CONFIG.index('    <defaultProxy')
+    end = CBENGINE_CONFIG.index('  </system.net>')
+    return CBENGINE_CONFIG[:start] + default_proxy + CBENGINE_CONFIG[end:]
+
+
+# ---- engine-log stories -----------------------------------------------------
+
+def failure_log(session, pid, check_msg, exception, hr, hr_text, delay=21000):
+    """The 01:58 registration check and the 02:00 scheduled backup both
+    fail the same way, delay ms after the request: check_msg is the
+    check's one-line warning, exception the .NET exception of the backup's
+    request, hr the HRESULT the job ends with."""
+    log = Log(pid, session)
+    log.start('01:58:02.101')
+    log.add('01:58:03.250', 'NORMAL', 'Checking registration status with Microsoft Azure Backup',
+            src='AzureServiceManagementHelper.cs(141)')
+    log.add(later('01:58:03.250', delay), 'WARNING', check_msg,
+            src='AzureServiceManagementHelper.cs(355)')
+    log.backup_start('02:00:00.015', JOB)
+    t = later('02:00:00.512', delay)
+    log.add(t, 'WARNING', exception,
+            src='AzureServiceManagementHelper.cs(360)', tid='2B44', task=JOB)
+    log.add(later(t, 1), 'WARNING', 'Failed: Hr: = [%s] %s' % (hr, hr_text),
+            src='backupasync.cpp(1184)', tid='2B44', this='[000000001B73B830]', task=JOB)
+    log.job_failed(later(t, 60), JOB, hr)
+    log.idle(later(t, 120))
+    return log
+
+
+def then_fixed(log, pid, changed):
+    """The administrator changes the settings at 08:40, the service
+    restarts (a new process) and an on-demand backup succeeds."""
+    log.add('08:40:12.517', 'NORMAL', 'Machine settings updated: ' + changed,
+            src='MachineSettingsHelper.cs(88)', tid='0C1C')
+    log.add('08:40:12.533', 'NORMAL', 'Service restart requested to apply the new settings',
+            src='MachineSettingsHelper.cs(131)', tid='0C1C')
+    log.add('08:40:16.902', 'NORMAL', 'CBEngine service stopping',
+            src='cbengine.cpp(498)')
+    new = Log(pid, log.session_id)
+    new.start('08:40:23.120').registration('08:40:23.900')
+    new.add('08:44:30.015', 'NORMAL', 'Starting on-demand backup. Policy: DailyBackup-FilesFolders, Job ID: ' + JOB2,
+            src='backupasync.cpp(214)', tid='3A58', this='[000000001B73B830]', task=JOB2)
+    new.add('08:44:30.512', 'NORMAL',
+            'Sending request to https://%s/CloudBackupService/GetBackupPolicy' % POD,
+            src='AzureServiceManagementHelper.cs(320)', tid='3A58', task=JOB2)
+    new.backup_ok(('08:44:35.004', '08:44:39.871', '08:49:12.300',
+                   '08:53:40.118', '08:53:44.902'), JOB2, gb='0.4', tid='3A58')
+    new.idle('08:53:46.010')
+    log.lines += new.lines
+    return log
+
+
+def cant_resolve(pid, session, host):
+    """The proxy's name does not resolve (.NET ProxyNameResolutionFailure)."""
+    return failure_log(
+        session, pid,
+        "Request to https://%s/CloudBackupService/GetResourceInfo failed: The proxy name could not be resolved: '%s'" % (POD, host),
+        "System.Net.WebException: The proxy name could not be resolved: '%s'"
+        '\n   at System.Net.HttpWebRequest.GetResponse()'
+        '\n   at Microsoft.Internal.CloudBackup.Client.Common.AzureServiceManagementHelper.Send(HttpWebRequest request)' % host,
+        '0x80072EE7', 'The server name or address could not be resolved',
+        delay=2250)
+
+
+def cant_connect(pid, session, addr):
+    """addr (the proxy, or Azure when direct) does not answer."""
+    return failure_log(
+        session, pid,
+        'Request to https://%s/CloudBackupService/GetResourceInfo failed: Unable to connect to the remote server' % POD,
+        'System.Net.WebException: Unable to connect to the remote server'
+        '\n   ---> System.Net.Sockets.SocketException: A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond %s'
+        '\n   at System.Net.HttpWebRequest.GetResponse()' % addr,
+        '0x80072EFD', 'A connection with the server could not be established')
+
+
+def tls_broken(pid, session):
+    """The server certificate is not trusted."""
+    return failure_log(
+        session, pid,
+        'Request to https://%s/CloudBackupService/GetResourceInfo failed: The underlying connection was closed: Could not establish trust relationship for the SSL/TLS secure channel.' % POD,
+        'System.Net.WebException: The underlying connection was closed: Could not establish trust relationship for the SSL/TLS secure channel.'
+        '\n   ---> System.Security.Authentication.AuthenticationException: The remote certificate is invalid according to the validation procedure.'
+        '\n   at System.Net.HttpWebRequest.GetResponse()',
+        '0x80072F8F', 'A security error occurred', delay=640)
+
+
+def pac_broken(pid, session, pac):
+    """The PAC file cannot be downloaded (12167)."""
+    return failure_log(
+        session, pid,
+        'WinHttpGetProxyForUrl failed with error 12167 for https://%s/ (auto-config URL %s)' % (POD, pac),
+        'WinHttpGetProxyForUrl failed with error 12167 for https://%s/ (auto-config URL %s)' % (POD, pac),
+        '0x80072F87', 'The PAC file could not be downloaded', delay=152)
+
+
+def complete(host, agent=(), system=None, get_ob=None, **kw):
+    """A complete collection for host: agent key export and
+    Get-OBMachineSetting list (both naming the agent proxy given as
+    (server, port[, user, password-seed])), SYSTEM Internet Settings,
+    engine log, netsh, CBEngine config."""
+    server, port, user, pw = (tuple(agent) + (None,) * 4)[:4]
+    if get_ob is None:
+        get_ob = get_ob_list(server or '', port or 0, user or '')
+    return plain_bundle(agent=agent_reg(host, server, port, user, pw),
+                        system=system, get_ob=get_ob, **kw)
+
+
+def rule(rule_id, case, host, files):
+    bundle('%s/%s' % (rule_id, case), host, files)
+
+
+PROXY = 'proxy.contoso.local:8080'
+SVC = r'CONTOSO\svc-mars'
+
+# ---- MP008 system-proxy-disabled-but-populated -----------------------------
+# fire: SYSTEM keeps a proxy's text with ProxyEnable=0 and flags 0x01; no
+# agent proxy; the agent goes direct and the backup succeeds.
+H = 'FS081'
+rule('MP008', 'fire', H, complete(
+    H, system=system_reg('.DEFAULT', counter=12, enable=0, server=PROXY,
+                         override='<local>', flags=0x01, saved=True),
+    log=healthy_log(session_id(H), pid='1B08')))
+# near miss: ProxyEnable=0 as well, but what is populated is a PAC URL
+# whose flag 0x04 is on: PAC in force, ProxyEnable=0 is normal for it.
+H = 'FS082'
+rule('MP008', 'near-miss', H, complete(
+    H, system=system_reg('S-1-5-18', counter=5, enable=0, override='<local>',
+                         pac=PAC, flags=0x05, saved=True),
+    log=healthy_log(session_id(H), pid='2B08')))
+
+# ---- MP009 system-proxy-flags-inconsistent ---------------------------------
+# fire: flag 0x02 (and ProxyEnable=1) with an empty proxy server: no
+# ProxyServer value, an empty string in the blob.
+H = 'APP091'
+rule('MP009', 'fire', H, complete(
+    H, system=system_reg('.DEFAULT', counter=9, enable=1, override='<local>',
+                         flags=0x03),
+    log=healthy_log(session_id(H), pid='0C90')))
+# near miss: flags 0x09 (auto-detect, the Windows default) with
+# ProxyEnable=0 and no strings: not 0x01, but nothing disagrees.
+H = 'APP092'
+rule('MP009', 'near-miss', H, complete(
+    H, system=system_reg('S-1-5-18', counter=3, enable=0, flags=0x09),
+    log=healthy_log(session_id(H), pid='1C90')))
+
+# ---- MP010 winhttp-only-proxy ----------------------------------------------
+# fire: netsh shows a WinHTTP proxy; agent and SYSTEM have none.
+H = 'WEB101'
+rule('MP010', 'fire', H, complete(
+    H, system=system_reg('S-1-5-18', **SYSTEM_EMPTY),
+    netsh=netsh_proxy(PROXY, '<local>'),
+    log=healthy_log(session_id(H), pid='2D10')))
+# near miss: the same WinHTTP proxy, and SYSTEM WinINet has it too.
+H = 'WEB102'
+rule('MP010', 'near-miss', H, complete(
+    H, system=system_reg('.DEFAULT', counter=6, enable=1, server=PROXY,
+                         override='<local>', flags=0x03),
+    netsh=netsh_proxy(PROXY, '<local>'),
+    log=healthy_log(session_id(H), pid='3D10')))
+
+# ---- MP011 azure-endpoints-bypassed ----------------------------------------
+# fire: the SYSTEM proxy is in force and its ProxyOverride lists the
+# Azure Backup endpoint families (copied from the firewall allow list).
+H = 'SQL111'
+rule('MP011', 'fire', H, complete(
+    H, system=system_reg('S-1-5-18', counter=14, enable=1, server=PROXY,
+                         override='*.contoso.local;*.windowsazure.com;'
+                                  '*.microsoftonline.com;*.windows.net;<local>',
+                         flags=0x03, saved=True),
+    log=healthy_log(session_id(H), pid='0E11')))
+# near miss: only the private-endpoint name of the vault, the Azure
+# platform addresses and local names are bypassed.
+H = 'SQL112'
+rule('MP011', 'near-miss', H, complete(
+    H, system=system_reg('S-1-5-18', counter=15, enable=1, server=PROXY,
+                         override='*.contoso.local;168.63.129.16;169.254.169.254;'
+                                  '*.privatelink.jpe.backup.windowsazure.com;<local>',
+                         flags=0x03, saved=True),
+    log=healthy_log(session_id(H), pid='1E11')))
+
+# ---- MP012 https-missing-in-per-protocol-proxy ------------------------------
+H = 'FS121'
+rule('MP012', 'fire', H, complete(
+    H, system=system_reg('.DEFAULT', counter=8, enable=1,
+                         server='http=proxy.contoso.local:8080;ftp=proxy.contoso.local:21',
+                         override='<local>', flags=0x03),
+    log=healthy_log(session_id(H), pid='2F12')))
+H = 'FS122'
+rule('MP012', 'near-miss', H, complete(
+    H, system=system_reg('.DEFAULT', counter=8, enable=1,
+                         server='http=proxy.contoso.local:8080;https=proxy.contoso.local:8443',
+                         override='<local>', flags=0x03),
+    log=healthy_log(session_id(H), pid='3F12')))
+
+# ---- MP013 proxy-host-unresolvable -----------------------------------------
+# fire: the agent proxy's host does not resolve (check and backup fail).
+H = 'APP131'
+rule('MP013', 'fire', H, complete(
+    H, agent=('http://proxy.contoso.local', 8080),
+    system=system_reg('S-1-5-18', **SYSTEM_EMPTY),
+    log=cant_resolve('0A13', session_id(H), 'proxy.contoso.local').text()))
+# near miss: the failures name the old proxy, proxy-old.contoso.local;
+# at 08:40 the agent was set to proxy.contoso.local and the backup works.
+H = 'APP132'
+log = cant_resolve('1A13', session_id(H), 'proxy-old.contoso.local')
+then_fixed(log, '2A13', 'proxy http://proxy.contoso.local, port 8080')
+rule('MP013', 'near-miss', H, complete(
+    H, agent=('http://proxy.contoso.local', 8080),
+    system=system_reg('S-1-5-18', **SYSTEM_EMPTY), log=log.text()))
+
+# ---- MP014 proxy-unreachable -----------------------------------------------
+# fire: the agent proxy 10.0.0.5:8080 does not answer.
+H = 'WEB141'
+rule('MP014', 'fire', H, complete(
+    H, agent=('http://10.0.0.5', 8080),
+    system=system_reg('.DEFAULT', **SYSTEM_EMPTY),
+    log=cant_connect('0B14', session_id(H), '10.0.0.5:8080').text()))
+# near miss: the same failures, but no proxy anywhere: the agent goes
+# direct and a firewall drops 20.191.160.11:443.
+H = 'WEB142'
+rule('MP014', 'near-miss', H, complete(
+    H, system=system_reg('.DEFAULT', **SYSTEM_EMPTY),
+    log=cant_connect('1B14', session_id(H), '20.191.160.11:443').text()))
+
+# ---- MP015 tls-interception-suspected --------------------------------------
+H = 'SQL151'
+rule('MP015', 'fire', H, complete(
+    H, agent=('http://proxy.contoso.local', 8080),
+    system=system_reg('S-1-5-18', **SYSTEM_EMPTY),
+    log=tls_broken('0C15', session_id(H)).text()))
+# near miss: the same TLS failures with no proxy in force (direct).
+H = 'SQL152'
+rule('MP015', 'near-miss', H, complete(
+    H, system=system_reg('S-1-5-18', **SYSTEM_EMPTY),
+    log=tls_broken('1C15', session_id(H)).text()))
+
+# ---- MP016 tls12-not-enabled-for-dotnet ------------------------------------
+# fire: 64-bit view lacks SystemDefaultTlsVersions, WOW6432Node has
+# SchUseStrongCrypto=0.
+H = 'FS161'
+rule('MP016', 'fire', H, complete(
+    H, agent=('http://proxy.contoso.local', 8080),
+    system=system_reg('.DEFAULT', **SYSTEM_EMPTY),
+    hklm=hklm_reg(tls64={'SchUseStrongCrypto': 1},
+                  tls32={'SchUseStrongCrypto': 0, 'SystemDefaultTlsVersions': 1}),
+    log=healthy_log(session_id(H), pid='0D16')))
+H = 'FS162'
+rule('MP016', 'near-miss', H, complete(
+    H, agent=('http://proxy.contoso.local', 8080),
+    system=system_reg('.DEFAULT', **SYSTEM_EMPTY),
+    hklm=hklm_reg(tls64=TLS_ON, tls32=TLS_ON),
+    log=healthy_log(session_id(H), pid='1D16')))
+
+# ---- MP017 per-machine-policy-mismatch -------------------------------------
+# fire: ProxySettingsPerUser=0 but the proxy was set under HKU\S-1-5-18
+# only; the HKLM copy, which is what applies, is empty.
+H = 'APP171'
+rule('MP017', 'fire', H, complete(
+    H, system=system_reg('S-1-5-18', counter=6, enable=1, server=PROXY,
+                         override='<local>', flags=0x03),
+    hklm=hklm_reg(per_user=0, inet=dict(counter=2, enable=0, flags=0x01)),
+    log=healthy_log(session_id(H), pid='0E17')))
+# near miss: per-machine, and the HKLM copy holds the proxy.
+H = 'APP172'
+rule('MP017', 'near-miss', H, complete(
+    H, system=system_reg('S-1-5-18', **SYSTEM_EMPTY),
+    hklm=hklm_reg(per_user=0, inet=dict(counter=4, enable=1, server=PROXY,
+                                        override='<local>', flags=0x03)),
+    log=healthy_log(session_id(H), pid='1E17')))
+
+# ---- MP018 dotnet-config-proxy-override ------------------------------------
+# fire: the SYSTEM proxy is in force, CBEngine.exe.config names another.
+H = 'WEB181'
+rule('MP018', 'fire', H, complete(
+    H, system=system_reg('.DEFAULT', counter=6, enable=1, server=PROXY,
+                         override='<local>', flags=0x03),
+    config=cbengine_config(
+        '    <defaultProxy enabled="true" useDefaultCredentials="false">\n'
+        '      <proxy usesystemdefault="False" proxyaddress="http://10.10.1.20:3128" bypassonlocal="True" />\n'
+        '    </defaultProxy>\n'),
+    log=healthy_log(session_id(H), pid='0F18')))
+H = 'WEB182'
+rule('MP018', 'near-miss', H, complete(
+    H, system=system_reg('.DEFAULT', counter=6, enable=1, server=PROXY,
+                         override='<local>', flags=0x03),
+    config=cbengine_config(
+        '    <defaultProxy>\n'
+        '      <proxy usesystemdefault="True" />\n'
+        '    </defaultProxy>\n'),
+    log=healthy_log(session_id(H), pid='1F18')))
+
+# ---- MP019 conflicting-evidence --------------------------------------------
+# fire: the registry export says proxy.contoso.local, the cmdlet
+# proxy2.contoso.local (same port).
+H = 'SQL191'
+rule('MP019', 'fire', H, complete(
+    H, agent=('http://proxy.contoso.local', 8080),
+    system=system_reg('S-1-5-18', **SYSTEM_EMPTY),
+    get_ob=get_ob_list('http://proxy2.contoso.local', 8080),
+    log=healthy_log(session_id(H), pid='0A19')))
+# near miss: registry and the cmdlet's JSON agree (server, port, user).
+H = 'SQL192'
+rule('MP019', 'near-miss', H, plain_bundle(
+    agent=agent_reg(H, 'http://proxy.contoso.local', 8080, SVC, password=H),
+    system=system_reg('S-1-5-18', **SYSTEM_EMPTY),
+    get_ob_json_text=get_ob_json(H, 'http://proxy.contoso.local', 8080, SVC),
+    log=healthy_log(session_id(H), pid='1A19')))
+
+# ---- MP020 proxy-password-exposed ------------------------------------------
+INSTALL = r'''@echo off
+REM Install the MARS agent on %s behind the Contoso proxy (change %s)
+set SRC=\\fs01\software\MARS
+"%%SRC%%\MARSAgentInstaller.exe" /q /nu /ph proxy.contoso.local /po 8080 /pu CONTOSO\svc-mars%s
+if errorlevel 1 echo Installation failed & exit /b 1
+'''
+# fire: the deployment script attached to the upload passes /pw.
+H = 'FS201'
+rule('MP020', 'fire', H, complete(
+    H, agent=('http://proxy.contoso.local', 8080, SVC, H),
+    system=system_reg('.DEFAULT', **SYSTEM_EMPTY),
+    log=healthy_log(session_id(H), pid='0B20'),
+    extra={'Deploy/install_mars.cmd': crlf(INSTALL % (H, 'CHG0041877', ' /pw Kiri#Proxy2026'))}))
+# near miss: the same script without /pw; the password is asked for and
+# set with Set-OBMachineSetting and Read-Host -AsSecureString.
+H = 'FS202'
+rule('MP020', 'near-miss', H, complete(
+    H, agent=('http://proxy.contoso.local', 8080, SVC, H),
+    system=system_reg('.DEFAULT', **SYSTEM_EMPTY),
+    log=healthy_log(session_id(H), pid='1B20'),
+    extra={'Deploy/install_mars.cmd': crlf(INSTALL % (H, 'CHG0041878', '') +
+        'powershell -NoProfile -Command "Set-OBMachineSetting -ProxyServer http://proxy.contoso.local'
+        ' -ProxyPort 8080 -ProxyUsername CONTOSO\\svc-mars'
+        " -ProxyPassword (Read-Host -AsSecureString 'Proxy password')\"\n"
+        'net stop obengine & net start obengine\n')}))
+
+# ---- MP021 pac-download-failed ---------------------------------------------
+# fire: SYSTEM uses the PAC (no agent proxy) and the PAC cannot be fetched.
+H = 'APP211'
+rule('MP021', 'fire', H, complete(
+    H, system=system_reg('.DEFAULT', counter=7, enable=0, pac=PAC,
+                         flags=0x05, saved=True),
+    log=pac_broken('0C21', session_id(H), PAC).text()))
+# near miss: the same errors, then at 08:40 the agent got its own proxy,
+# which shadows the PAC (MP004 fires, as it should), and backups work.
+H = 'APP212'
+log = pac_broken('1C21', session_id(H), PAC)
+then_fixed(log, '2C21', 'proxy http://10.0.0.5, port 8080')
+rule('MP021', 'near-miss', H, complete(
+    H, agent=('http://10.0.0.5', 8080),
+    system=system_reg('.DEFAULT', counter=7, enable=0, pac=PAC,
+                      flags=0x05, saved=True),
+    log=log.text()))
+# second near miss: SYSTEM on auto-detect (0x09) without a PAC URL; WPAD
+# is not found (12180), WinHTTP goes direct and the backup succeeds.
+H = 'APP213'
+log = Log('3C21', session_id(H))
+log.start('01:58:02.101').registration('01:58:03.250')
+log.backup_start('02:00:00.015', JOB)
+log.add('02:00:00.402', 'WARNING',
+        'WinHttpGetProxyForUrl failed with error 12180 for https://%s/ (auto-detect); Hr: = [0x80072F94], connecting directly' % POD,
+        src='AzureServiceManagementHelper.cs(298)', tid='2B44', task=JOB)
+log.backup_ok(('02:00:04.880', '02:00:09.301', '02:11:45.620',
+               '02:19:58.002', '02:20:03.447'), JOB)
+log.idle('02:20:05.010')
+rule('MP021', 'near-miss', H, complete(
+    H, system=system_reg('S-1-5-18', counter=3, enable=0, flags=0x09),
+    log=log.text()))
+
+if __name__ == '__main__':
+    for path, size in built:
+        print('%6d  %s' % (size, os.path.relpath(path, HERE)))
