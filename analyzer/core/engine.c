@@ -259,6 +259,8 @@ md_engine_scan(const struct md_engine *e, const char *path,
         return MD_ERR_NOMEM;
     }
     md_model_set_classifier(v->model, classify, &cl);
+    for (size_t i = 0; i < MD_SIG_NCATEGORIES; i++)
+        md_model_declare_category(v->model, md_sig_category_name(i));
     struct md_scan_opts so = *opts;
     struct tee t = {v->model, opts->on_evidence, opts->user};
     so.on_evidence = opts->on_evidence ? tee : md_model_add;

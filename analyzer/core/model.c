@@ -726,20 +726,32 @@ log_hosts(struct md_model *m, struct cat *c, const char *s, size_t len)
     }
 }
 
+static struct cat *
+cat_of(struct md_model *m, const char *category)
+{
+    for (size_t i = 0; i < m->ncats; i++)
+        if (strcmp(m->cats[i].name, category) == 0)
+            return &m->cats[i];
+    if (m->ncats == MAX_CATS)
+        return NULL;
+    struct cat *c = &m->cats[m->ncats++];
+    c->name = md_arena_strdup(&m->arena, category);
+    return c;
+}
+
+void
+md_model_declare_category(struct md_model *m, const char *name)
+{
+    cat_of(m, name);
+}
+
 static void
 log_hit(void *user, const char *category)
 {
     struct md_model *m = user;
-    struct cat *c = NULL;
-    for (size_t i = 0; i < m->ncats && !c; i++)
-        if (strcmp(m->cats[i].name, category) == 0)
-            c = &m->cats[i];
-    if (!c) {
-        if (m->ncats == MAX_CATS)
-            return;
-        c = &m->cats[m->ncats++];
-        c->name = md_arena_strdup(&m->arena, category);
-    }
+    struct cat *c = cat_of(m, category);
+    if (!c)
+        return;
     /* Several signatures of one category in one record are one event.
      * (Records are not told apart by address: parsers reuse memory.) */
     if (c->counted == m->log_seq)

@@ -483,7 +483,15 @@ md_precedence_apply(const struct md_precedence *p, struct md_fact *root,
         struct md_fact *source = str(a, s->source);
         md_fact_put(a, eff, "source", source);
         const struct mode *m = mode_of(s, root);
-        md_fact_put(a, eff, "mode", str(a, m ? m->mode : "unknown"));
+        struct md_fact *mode = str(a, m ? m->mode : "unknown");
+        md_fact_put(a, eff, "mode", mode);
+        /* The setting in force is the evidence of source and mode, so a
+         * rule that correlates logs with it shows both. */
+        const struct md_fact *why = md_expr_value(s->in_force_when, root, a);
+        for (size_t k = 0; why && k < why->nev; k++) {
+            md_fact_cite(a, source, why->ev[k]);
+            md_fact_cite(a, mode, why->ev[k]);
+        }
         if (m) {
             yield(a, eff, "server", m->server, root, source);
             yield(a, eff, "port", m->port, root, source);

@@ -36,6 +36,10 @@ struct md_model *md_model_new(void);
 void md_model_set_classifier(struct md_model *m, md_classify_fn fn,
                              void *user);
 
+/* Make log.NAME.count exist (as 0) even when no event of that category
+ * occurs, so messages say "0" rather than "(none)". */
+void md_model_declare_category(struct md_model *m, const char *name);
+
 /* An md_evidence_fn: user is the model. */
 void md_model_add(void *model, const struct md_evidence *ev);
 
