@@ -56,6 +56,12 @@ struct md_model {
     bool log_input_engine;            /* ... and whether it is CBEngine* */
     struct md_evidence *log_copy;     /* its copy, made on first need */
     bool agent_data, engine_log, winhttp_seen;
+    /* A defaultProxy's bypass entries come before its record (emitted at
+     * its end tag): they wait here, for the same file. */
+    const struct md_input *bypass_input;
+    struct md_buf bypass;
+    const struct md_evidence *bypass_ev[8];
+    size_t nbypass_ev;
     /* .NET TLS values: [0] the 64-bit view, [1] WOW6432Node. */
     const struct md_evidence *tls_strong[2], *tls_default[2];
     bool tls_seen[2];
@@ -100,6 +106,7 @@ md_model_free(struct md_model *m)
     if (!m)
         return;
     md_arena_free(&m->arena);
+    md_buf_free(&m->bypass);
     free(m->users);
     free(m);
 }
@@ -620,34 +627,35 @@ add_dotnet(struct md_model *m, const struct md_evidence *ev)
         if (v && (v->type == MD_F_BOOL || !strcmp(names[i], "proxyaddress")))
             set(m, o, names[i], v, ev, names[i]);
     }
+    if (m->bypass_input == ev->input && m->bypass.len) {
+        struct md_fact *b = md_fact_str(&m->arena, m->bypass.ptr,
+                                        m->bypass.len);
+        for (size_t i = 0; b && i < m->nbypass_ev; i++)
+            md_fact_cite(&m->arena, b, m->bypass_ev[i]);
+        md_fact_put(&m->arena, o, "bypass", b);
+    }
+    md_buf_reset(&m->bypass);
+    m->bypass_input = NULL;
+    m->nbypass_ev = 0;
     md_fact_append(&m->arena, list, o);
 }
 
 static void
 add_dotnet_bypass(struct md_model *m, const struct md_evidence *ev)
 {
-    struct md_fact *list = (struct md_fact *)md_fact_get(m->root, "dotnet");
     const struct md_field *a = field(ev, "address");
-    if (!list || !list->n || !a || a->type != MD_V_STR ||
-        !field_is(ev, "action", "add"))
+    if (!a || a->type != MD_V_STR || !field_is(ev, "action", "add"))
         return;
-    /* The bypass list belongs to the last defaultProxy of the same file. */
-    struct md_fact *o = list->items[list->n - 1];
-    const struct md_fact *p = md_fact_get(o, "path");
-    if (!p || !ev->input || strcmp(p->s, ev->input->path) != 0)
-        return;
-    struct md_fact *old = (struct md_fact *)md_fact_get(o, "bypass");
-    struct md_buf b = MD_BUF_INIT(0);
-    if (old)
-        md_buf_add(&b, old->s, old->len), md_buf_addc(&b, ';');
-    md_buf_add(&b, a->s, a->len);
-    struct md_fact *v = md_fact_str(&m->arena, b.ptr, b.len);
-    md_buf_free(&b);
-    if (old)
-        for (size_t i = 0; i < old->nev; i++)
-            md_fact_cite(&m->arena, v, old->ev[i]);
-    md_fact_cite(&m->arena, v, ev);
-    md_fact_put(&m->arena, o, "bypass", v);
+    if (m->bypass_input != ev->input) {
+        md_buf_reset(&m->bypass);
+        m->nbypass_ev = 0;
+        m->bypass_input = ev->input;
+    }
+    if (m->bypass.len)
+        md_buf_addc(&m->bypass, ';');
+    md_buf_add(&m->bypass, a->s, a->len);
+    if (m->nbypass_ev < sizeof m->bypass_ev / sizeof m->bypass_ev[0])
+        m->bypass_ev[m->nbypass_ev++] = ev;
 }
 
 static void

@@ -839,3 +839,38 @@ rule('MP021', 'near-miss', H, complete(
 if __name__ == '__main__':
     for path, size in built:
         print('%6d  %s' % (size, os.path.relpath(path, HERE)))
+
+# ---- the other triggers of MP009 and MP018 ---------------------------------
+# MP009, ProxyEnable=1 while the blob's manual flag is off: the proxy text
+# is then also populated-but-disabled, so MP008 fires with it.
+H = 'APP093'
+rule('MP009', 'fire', H, complete(
+    H, system=system_reg('.DEFAULT', counter=10, enable=1, server=PROXY,
+                         override='<local>', flags=0x01),
+    log=healthy_log(session_id(H), pid='2C90')))
+# MP009, AutoConfigURL written but the blob's PAC flag off (and MP008).
+H = 'APP094'
+rule('MP009', 'fire', H, complete(
+    H, system=system_reg('S-1-5-18', counter=11, enable=0, pac=PAC,
+                         flags=0x01),
+    log=healthy_log(session_id(H), pid='3C90')))
+# MP018, the agent's config turns the default proxy off.
+H = 'WEB183'
+rule('MP018', 'fire', H, complete(
+    H, system=system_reg('.DEFAULT', counter=6, enable=1, server=PROXY,
+                         override='<local>', flags=0x03),
+    config=cbengine_config('    <defaultProxy enabled="false" />\n'),
+    log=healthy_log(session_id(H), pid='2F18')))
+# MP018, a WinINet wildcard where .NET wants a regular expression.
+H = 'WEB184'
+rule('MP018', 'fire', H, complete(
+    H, system=system_reg('.DEFAULT', counter=6, enable=1, server=PROXY,
+                         override='<local>', flags=0x03),
+    config=cbengine_config(
+        '    <defaultProxy>\n'
+        '      <proxy usesystemdefault="True" />\n'
+        '      <bypasslist>\n'
+        '        <add address="*.windows.net" />\n'
+        '      </bypasslist>\n'
+        '    </defaultProxy>\n'),
+    log=healthy_log(session_id(H), pid='3F18')))
