@@ -212,6 +212,34 @@ decode_utf16(struct md_decoder *d, const unsigned char *in, size_t n,
                 i += 8;
             }
         }
+        /* Runs of other BMP characters (Japanese text) inline, without
+         * the surrogate bookkeeping; an ASCII unit sends us back to the
+         * fast path above, a surrogate to put_unit below. */
+        bool ascii = false;
+        while (i + 2 <= n && !d->high) {
+            uint32_t u = le ? (uint32_t)(in[i] | in[i + 1] << 8)
+                            : (uint32_t)(in[i] << 8 | in[i + 1]);
+            if (u >= 0xD800 && u <= 0xDFFF)
+                break;
+            i += 2;
+            if (u < 0x80) {
+                *o++ = (unsigned char)u;
+                ascii = true;
+                break;
+            }
+            if (u < 0x800) {
+                o[0] = (unsigned char)(0xC0 | u >> 6);
+                o[1] = (unsigned char)(0x80 | (u & 0x3F));
+                o += 2;
+            } else {
+                o[0] = (unsigned char)(0xE0 | u >> 12);
+                o[1] = (unsigned char)(0x80 | ((u >> 6) & 0x3F));
+                o[2] = (unsigned char)(0x80 | (u & 0x3F));
+                o += 3;
+            }
+        }
+        if (ascii)
+            continue;
         if (i + 2 > n)
             break;
         uint32_t u = le ? (uint32_t)(in[i] | in[i + 1] << 8)
