@@ -1,0 +1,47 @@
+/*
+ * Fuzz target for the whole verdict: a bundle (zip, or any file) goes
+ * through the walker, every parser, the model, the precedence chain and
+ * the built-in rules, and the report is written (to /dev/null). The
+ * engine is compiled once, as the CLI does.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "marsdiag/engine.h"
+#include "marsdiag/verdict.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static struct md_engine *e;
+    static struct md_scan_opts o;
+    static FILE *null;
+    if (!e) {
+        md_limits_default(&o.limits);
+        o.limits.bundle_bytes = 64u << 20; /* keep runs short */
+        e = md_engine_load(NULL, &o.limits, NULL, NULL);
+        null = fopen("/dev/null", "w");
+        if (!e || !null)
+            return 0;
+    }
+    int fd = memfd_create("bundle.zip", 0);
+    if (fd < 0)
+        return 0;
+    if (write(fd, data, size) == (ssize_t)size) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        struct md_verdict v;
+        md_engine_scan(e, path, &o, &v);
+        struct md_json j;
+        md_json_init(&j, null, false);
+        md_write_verdict_json(&j, &v, "fuzz", -1);
+        md_write_verdict_text(null, &v, false);
+        md_verdict_free(&v);
+    }
+    close(fd);
+    return 0;
+}
