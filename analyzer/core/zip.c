@@ -66,6 +66,8 @@ dos_time(uint16_t date, uint16_t tm)
 
 struct zentry {
     const char *name;
+    const char *overlaps; /* the member whose data this one's overlaps */
+    bool name_nul;        /* the stored name holds a NUL byte */
     uint16_t flags, method;
     uint32_t crc;
     uint64_t csize, usize, offset;
@@ -379,6 +381,63 @@ skip_bytes(struct md_bufsrc *src, uint64_t n)
     return true;
 }
 
+/* Names are shown as stored and never used as file system paths, but a
+ * name that would escape a folder or hide behind a NUL is worth saying. */
+static void
+check_name(struct md_arena *a, struct md_input *in, const struct zentry *e)
+{
+    const char *n = e->name;
+    bool dotdot = !strcmp(n, "..") || !strncmp(n, "../", 3) ||
+                  strstr(n, "/../") ||
+                  (strlen(n) >= 3 && !strcmp(n + strlen(n) - 3, "/.."));
+    bool absolute = n[0] == '/' ||
+                    (((n[0] | 0x20) >= 'a' && (n[0] | 0x20) <= 'z') &&
+                     n[1] == ':');
+    if (dotdot || absolute || e->name_nul)
+        md_input_diag(a, in, MD_GRADE_INFO, MD_ERR_CORRUPT, 0, MD_NO_OFFSET,
+                      NULL,
+                      "member name %s; shown as stored, never used as a "
+                      "path",
+                      e->name_nul ? "holds a NUL byte (cut there)"
+                      : dotdot    ? "climbs out with '..'"
+                                  : "is absolute");
+}
+
+/* Mark members whose data would overlap another's: in the "better zip
+ * bomb" many central entries point into one local file. Sorted by
+ * offset, a member must start after the previous one's header and data. */
+static int
+by_offset(const void *x, const void *y)
+{
+    const struct zentry *a = *(const struct zentry *const *)x,
+                        *b = *(const struct zentry *const *)y;
+    if (a->offset != b->offset)
+        return a->offset < b->offset ? -1 : 1;
+    return a < b ? -1 : a > b; /* central directory order */
+}
+
+static size_t
+mark_overlaps(struct zentry *ents, size_t count)
+{
+    struct zentry **v = malloc((count ? count : 1) * sizeof *v);
+    size_t n = 0;
+    if (!v)
+        return 0;
+    for (size_t i = 0; i < count; i++)
+        v[i] = &ents[i];
+    qsort(v, count, sizeof *v, by_offset);
+    for (size_t i = 1; i < count; i++) {
+        const struct zentry *p = v[i - 1];
+        uint64_t end = p->offset + 30 + strlen(p->name) + p->csize;
+        if (v[i]->offset < end || v[i]->offset == p->offset) {
+            v[i]->overlaps = p->overlaps ? p->overlaps : p->name;
+            n++;
+        }
+    }
+    free(v);
+    return n;
+}
+
 /*
  * Read one member's data through the walker. src is positioned at the
  * member's data. In streaming mode the member is always consumed to its
@@ -404,14 +463,27 @@ read_member(struct md_walk *w, struct md_input *zin, struct md_bufsrc *src,
             return MD_ERR_NOMEM;
     }
     struct md_arena *a = &w->b->arena;
+    if (in)
+        check_name(a, in, e);
     const char *cannot = NULL;
     enum md_status why = MD_OK;
-    if (e->flags & (FLAG_ENCRYPTED | FLAG_STRONG)) {
+    if (e->overlaps) {
+        cannot = "overlap";
+        why = MD_ERR_CORRUPT;
+    } else if (e->flags & (FLAG_ENCRYPTED | FLAG_STRONG)) {
         cannot = "encrypted member; not read";
         why = MD_ERR_ENCRYPTED;
     } else if (e->method != 0 && e->method != 8) {
         cannot = "compression method not supported; not read";
         why = MD_ERR_METHOD;
+    }
+    if (cannot && e->overlaps) {
+        if (in)
+            md_input_diag(a, in, MD_GRADE_FATAL, why, 0, e->offset, NULL,
+                          "data overlaps member '%s' (the shape of a zip "
+                          "bomb); not read",
+                          e->overlaps);
+        return MD_OK;
     }
     if (cannot) {
         if (in)
@@ -546,6 +618,7 @@ md_zip_read_stream(struct md_walk *w, struct md_input *zin,
             rc = MD_ERR_NOMEM;
             break;
         }
+        e.name_nul = memchr(p + 30, 0, nlen) != NULL;
         for (char *c = name; *c; c++)
             if (*c == '\\')
                 *c = '/';
@@ -702,6 +775,7 @@ read_cdir(struct md_walk *w, int fd, struct cdir *cd, const char **why)
             *why = "out of memory";
             goto out;
         }
+        e->name_nul = memchr(p + 46, 0, nlen) != NULL;
         for (char *c = name; *c; c++)
             if (*c == '\\')
                 *c = '/';
@@ -740,6 +814,14 @@ md_zip_read_fd(struct md_walk *w, struct md_input *zin, int fd, uint64_t size)
     if (cd.n == 0)
         md_input_diag(a, zin, MD_GRADE_INFO, MD_OK, 0, MD_NO_OFFSET, NULL,
                       "archive has no members");
+    size_t overlapping = cd.n > 1 ? mark_overlaps(cd.v, cd.n) : 0;
+    if (overlapping)
+        md_input_diag(a, zin, MD_GRADE_WARN, MD_ERR_CORRUPT, 0, MD_NO_OFFSET,
+                      NULL,
+                      "%zu member%s overlap%s others and %s not read",
+                      overlapping, overlapping == 1 ? "" : "s",
+                      overlapping == 1 ? "s" : "", overlapping == 1 ? "is"
+                                                                    : "are");
     for (size_t i = 0; i < cd.n && rc == MD_OK; i++) {
         struct zentry *e = &cd.v[i];
         unsigned char lh[30];

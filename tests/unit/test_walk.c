@@ -225,6 +225,33 @@ test_damage(void)
 }
 
 static void
+test_hostile_zip(void)
+{
+    /* Two central entries pointing at one local header: the second is
+     * not read, and the archive says why. */
+    struct tu_run r;
+    run(&r, "tests/data/zip/overlap.zip", NULL);
+    check_input(&r, "a.reg", "lines", "parsed");
+    check_input(&r, "b.reg", "-", "unreadable");
+    const struct md_diag *d = diag_of(&r, "b.reg");
+    CHECK(d && d->code == MD_ERR_CORRUPT && strstr(d->msg, "'a.reg'"));
+    check_input(&r, "overlap.zip", "zip", "partial");
+    tu_free(&r);
+
+    /* Names that climb out, are absolute or hide a NUL: read, and said. */
+    run(&r, "tests/data/zip/names.zip", NULL);
+    static const char *const names[] = {"../evil.txt", "Logs/a",
+                                        "C:/abs.txt"};
+    for (size_t i = 0; i < 3; i++) {
+        check_input(&r, names[i], "lines", "parsed");
+        d = diag_of(&r, names[i]);
+        CHECK(d && d->grade == MD_GRADE_INFO &&
+              strstr(d->msg, "never used as a path"));
+    }
+    tu_free(&r);
+}
+
+static void
 test_limits(void)
 {
     struct tu_run r;
@@ -384,7 +411,7 @@ main(void)
     static const struct tu_test tests[] = {
         TU_TEST(test_zip_forms), TU_TEST(test_nested), TU_TEST(test_damage),
         TU_TEST(test_limits),    TU_TEST(test_gzip),   TU_TEST(test_folder),
-        TU_TEST(test_lines),
+        TU_TEST(test_lines),     TU_TEST(test_hostile_zip),
     };
     return tu_main(tests, sizeof tests / sizeof tests[0]);
 }

@@ -121,3 +121,20 @@ write('deep.zip', z)
 # A standalone gzip file and a concatenated (two-member) one.
 write('single.txt.gz', gzip.compress(TEXT.encode(), mtime=0))
 write('concat.txt.gz', gzip.compress(b'first\n', mtime=0) + gzip.compress(b'second\n', mtime=0))
+
+# Overlapping members (the "better zip bomb" shape): a second central
+# entry points at the first member's local header.
+one = build([('a.reg', REG16, zipfile.ZIP_DEFLATED)])
+cd_at = one.index(b'PK\x01\x02')
+eocd_at = one.index(b'PK\x05\x06')
+entry = one[cd_at:eocd_at]
+dup = entry.replace(b'a.reg', b'b.reg')
+eocd = bytearray(one[eocd_at:])
+struct.pack_into('<HHI', eocd, 8, 2, 2, len(entry) * 2)
+write('overlap.zip', one[:eocd_at] + dup + bytes(eocd))
+
+# Member names that would escape a folder, be absolute, or hide a NUL.
+names = build([('../evil.txt', b'x\n', zipfile.ZIP_STORED),
+               ('Logs/a_b.txt', b'y\n', zipfile.ZIP_STORED),
+               ('C:/abs.txt', b'z\n', zipfile.ZIP_STORED)])
+write('names.zip', names.replace(b'Logs/a_b.txt', b'Logs/a\x00b.txt'))
