@@ -3,6 +3,8 @@
 #   tests/fuzz/fuzz_NAME.c      libFuzzer target (MD_FUZZ=ON) or, normally,
 #                               a replayer of tests/fuzz/corpus/NAME/ as a test
 #   tests/cases/NAME/           golden CLI case: cmd, expected, status
+#   tests/sh/NAME.sh            a shell test (MD_SRC, MD_BIN, MD_BUILD set;
+#                               exit 0 pass, 77 skipped, else fail)
 set(MD_TEST_ENV "MD_SRC=${CMAKE_SOURCE_DIR};MD_BIN=$<TARGET_FILE:marsdiag>")
 
 add_library(md_testutil STATIC tests/unit/testutil.c)
@@ -56,3 +58,12 @@ add_test(NAME man-page-options COMMAND sh ${CMAKE_SOURCE_DIR}/tests/manpage.sh)
 set_tests_properties(man-page-options PROPERTIES ENVIRONMENT "${MD_TEST_ENV}")
 add_test(NAME rules/scenarios COMMAND sh ${CMAKE_SOURCE_DIR}/tests/rules/check.sh)
 set_tests_properties(rules/scenarios PROPERTIES ENVIRONMENT "${MD_TEST_ENV}")
+
+file(GLOB MD_SH_TESTS CONFIGURE_DEPENDS tests/sh/*.sh)
+foreach(src IN LISTS MD_SH_TESTS)
+  get_filename_component(name ${src} NAME_WE)
+  add_test(NAME sh/${name} COMMAND sh ${src})
+  set_tests_properties(sh/${name} PROPERTIES
+    ENVIRONMENT "${MD_TEST_ENV};MD_BUILD=${CMAKE_BINARY_DIR}"
+    WORKING_DIRECTORY ${CMAKE_SOURCE_DIR} SKIP_RETURN_CODE 77)
+endforeach()

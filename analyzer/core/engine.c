@@ -230,6 +230,8 @@ keep_finding(void *user, const struct md_finding *f)
         memcpy(ev, f->evidence, f->nevidence * sizeof *ev);
     k->evidence = ev;
     k->nevidence = f->nevidence;
+    k->suppressed = false;
+    k->waiver_reason = NULL;
     v->nfindings++;
 }
 

@@ -108,7 +108,7 @@ write_finding(struct md_json *j, const struct md_verdict_finding *f)
         write_evidence(j, f->evidence[i]);
     md_json_end_arr(j);
     md_json_key(j, "suppressed");
-    md_json_bool(j, false);
+    md_json_bool(j, f->suppressed);
     md_json_end_obj(j);
 }
 

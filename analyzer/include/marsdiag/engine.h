@@ -39,6 +39,10 @@ struct md_verdict_finding {
     const char *subject;
     const struct md_evidence *const *evidence;
     size_t nevidence;
+    /* Set by a matching waiver (--waivers): the finding is still
+     * reported, marked suppressed, and does not count for --fail-on. */
+    bool suppressed;
+    const char *waiver_reason; /* the waiver's reason, when suppressed */
 };
 
 struct md_verdict {
