@@ -8,10 +8,11 @@
  * listed first. An entry no parser wants is listed as skipped.
  *
  * The winner then sees the entry's whole text as UTF-8, either line by line
- * (.line: CR LF or LF removed, ctx->line set, lines longer than the limit
- * 'line_bytes' cut and reported) or as raw chunks (.chunk, for XML). Exactly
- * one of .line and .chunk is set. .begin and .end are optional; .end is
- * always called once when .begin succeeded, also after an error.
+ * (.line: its LF, CR LF or lone CR removed, ctx->line set, lines longer
+ * than the limit 'line_bytes' cut and reported) or as raw chunks (.chunk,
+ * for XML). Exactly one of .line and .chunk is set. .begin and .end are
+ * optional; .end is always called once when .begin succeeded, also after an
+ * error.
  *
  * Memory: state is state_size zeroed bytes that live until .end returns.
  * ctx->scratch is reclaimed after every .line/.chunk call, so keep anything

@@ -190,11 +190,16 @@ next_candidate(const char *s, size_t len, size_t i)
 
 /*
  * Check the word around candidate position c. Returns true with the span
- * [*from, *to) to mask when it names a secret that has a value.
+ * [*from, *to) to mask when it names a secret that has a value. When it
+ * does not, *resume is where the next candidate may be: past the word,
+ * since every candidate in one word names that word (a megabyte "word"
+ * full of candidates is then scanned once, not once per candidate).
  */
 static bool
-secret_at(const char *s, size_t len, size_t c, size_t *from, size_t *to)
+secret_at(const char *s, size_t len, size_t c, size_t *from, size_t *to,
+          size_t *resume)
 {
+    *resume = c + 1;
     if (s[c] == ':') {
         /* scheme://user:password@host */
         size_t j = c + 3, colon = 0, at = 0;
@@ -218,6 +223,8 @@ secret_at(const char *s, size_t len, size_t c, size_t *from, size_t *to)
         i--;
     while (j < len && is_name_char(s[j]))
         j++;
+    if (j > c)
+        *resume = j;
     size_t k = j;
     if (j - i == 22 && md_strncasecmp(s + i, "ConvertTo-SecureString", 22) ==
                            0) {
@@ -243,7 +250,8 @@ secret_at(const char *s, size_t len, size_t c, size_t *from, size_t *to)
         k++;
         has_sep = true;
     }
-    bool flag_form = i > 0 && (s[i - 1] == '-' || s[i - 1] == '/');
+    /* '-' is a name character, so "-ProxyPassword" starts the name. */
+    bool flag_form = s[i] == '-' || (i > 0 && s[i - 1] == '/');
     if (!has_sep && !(flag_form && k > sep))
         return false;
     value_span(s, len, k, from, to);
@@ -256,8 +264,8 @@ md_redact(const char *s, size_t len, char *out)
     static const char mask[] = "********";
     size_t o = 0, done = 0, c = next_candidate(s, len, 0);
     while (c < len) {
-        size_t from, to;
-        if (secret_at(s, len, c, &from, &to) && from >= done) {
+        size_t from, to, resume;
+        if (secret_at(s, len, c, &from, &to, &resume) && from >= done) {
             memcpy(out + o, s + done, from - done);
             o += from - done;
             size_t m = to - from < 8 ? to - from : 8;
@@ -266,11 +274,27 @@ md_redact(const char *s, size_t len, char *out)
             done = to;
             c = next_candidate(s, len, to);
         } else {
-            c = next_candidate(s, len, c + 1);
+            c = next_candidate(s, len, resume > c ? resume : c + 1);
         }
     }
     memcpy(out + o, s + done, len - done);
     return o + len - done;
+}
+
+void
+md_text_scrub(char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7F) {
+            s[i] = '?';
+        } else if (c == 0xC2 && i + 1 < len &&
+                   (unsigned char)s[i + 1] >= 0x80 &&
+                   (unsigned char)s[i + 1] <= 0x9F) {
+            s[i] = s[i + 1] = '?'; /* U+0080..U+009F: C1 controls */
+            i++;
+        }
+    }
 }
 
 /* ---- building records (parser side) ---------------------------------- */

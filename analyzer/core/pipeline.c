@@ -18,6 +18,7 @@ struct feed {
     void *state;
     struct md_buf carry;    /* a line cut by the end of a chunk */
     bool overlong;          /* the current line passed 'line_bytes' */
+    bool skip_lf;           /* a chunk ended in CR: an LF next is its pair */
     uint64_t overlong_line; /* its number */
     enum md_status stop;    /* non-OK once the parser asked to stop */
 };
@@ -69,15 +70,42 @@ flush_overlong(struct feed *f)
     f->overlong = false;
 }
 
+/*
+ * Where the first line of s ends: LF, CRLF or a lone CR (old Mac text, or
+ * mixed endings: what editors also take as a line end). *term gets the
+ * length of the terminator, 0 when s holds no complete line.
+ */
+static size_t
+line_end(const char *s, size_t len, size_t *term)
+{
+    const char *nl = memchr(s, '\n', len);
+    size_t seg = nl ? (size_t)(nl - s) : len;
+    const char *cr = seg ? memchr(s, '\r', seg) : NULL;
+    if (!cr) {
+        *term = nl ? 1 : 0;
+        return seg;
+    }
+    size_t at = (size_t)(cr - s);
+    *term = nl && at + 1 == seg ? 2 : 1;
+    return at;
+}
+
 /* Split text into lines; the unfinished tail waits in f->carry. */
 static void
 feed_lines(struct feed *f, const char *s, size_t len, bool final)
 {
     size_t max = (size_t)f->ctx->limits->line_bytes;
+    if (f->skip_lf && len) {
+        f->skip_lf = false;
+        if (s[0] == '\n') {
+            s++;
+            len--;
+        }
+    }
     while (len && f->stop == MD_OK) {
-        const char *nl = memchr(s, '\n', len);
-        size_t seg = nl ? (size_t)(nl - s) : len;
-        if (!f->carry.len && !f->overlong && nl && seg <= max) {
+        size_t term;
+        size_t seg = line_end(s, len, &term);
+        if (!f->carry.len && !f->overlong && term && seg <= max) {
             one_line(f, s, seg); /* the common case: no copy */
         } else {
             size_t room = max - f->carry.len;
@@ -86,17 +114,20 @@ feed_lines(struct feed *f, const char *s, size_t len, bool final)
                 f->overlong_line = f->ctx->line + 1;
             }
             md_buf_add(&f->carry, s, seg < room ? seg : room);
-            if (nl) {
+            if (term) {
                 one_line(f, f->carry.ptr ? f->carry.ptr : "", f->carry.len);
                 if (f->overlong)
                     flush_overlong(f);
                 md_buf_reset(&f->carry);
             }
         }
-        if (!nl)
+        if (!term)
             break;
-        s = nl + 1;
-        len -= seg + 1;
+        /* A CR that ends the chunk may be half of a CRLF cut in two. */
+        if (term == 1 && s[seg] == '\r' && seg + 1 == len)
+            f->skip_lf = true;
+        s += seg + term;
+        len -= seg + term;
     }
     if (final && f->stop == MD_OK && (f->carry.len || f->overlong)) {
         one_line(f, f->carry.ptr, f->carry.len);

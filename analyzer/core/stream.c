@@ -109,8 +109,9 @@ md_bufsrc_free(struct md_bufsrc *b)
     b->buf = NULL;
 }
 
-ssize_t
-md_bufsrc_fill(struct md_bufsrc *b, size_t n)
+/* Buffer at least n bytes; each read asks for up to 'upto' bytes in all. */
+static ssize_t
+fill(struct md_bufsrc *b, size_t n, size_t upto)
 {
     if (n > MD_BUFSRC_SIZE)
         n = MD_BUFSRC_SIZE;
@@ -122,8 +123,7 @@ md_bufsrc_fill(struct md_bufsrc *b, size_t n)
         b->pos = 0;
     }
     while (b->len < n) {
-        ssize_t r = b->src->read(b->src, b->buf + b->len,
-                                 MD_BUFSRC_SIZE - b->len);
+        ssize_t r = b->src->read(b->src, b->buf + b->len, upto - b->len);
         if (r < 0) {
             if (b->len)
                 break; /* deliver what we have; the error comes next */
@@ -136,6 +136,18 @@ md_bufsrc_fill(struct md_bufsrc *b, size_t n)
         b->len += (size_t)r;
     }
     return (ssize_t)(b->len - b->pos);
+}
+
+ssize_t
+md_bufsrc_fill(struct md_bufsrc *b, size_t n)
+{
+    return fill(b, n, MD_BUFSRC_SIZE);
+}
+
+ssize_t
+md_bufsrc_peek(struct md_bufsrc *b, size_t n)
+{
+    return fill(b, n, n < MD_BUFSRC_SIZE ? n : MD_BUFSRC_SIZE);
 }
 
 void

@@ -102,7 +102,7 @@ md_walk_entry(struct md_walk *w, struct md_input *in, struct md_stream *data)
     enum md_status rc = md_bufsrc_init(&src, data);
     if (rc != MD_OK)
         return rc;
-    ssize_t n = md_bufsrc_fill(&src, 4);
+    ssize_t n = md_bufsrc_peek(&src, 4);
     if (n < 0) {
         md_input_diag(&w->b->arena, in, MD_GRADE_FATAL, data->st, 0, 0,
                       data->limit, "%s", data->err);

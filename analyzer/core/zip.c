@@ -71,8 +71,11 @@ struct zentry {
     uint16_t flags, method;
     uint32_t crc;
     uint64_t csize, usize, offset;
+    uint64_t data; /* where its data starts (zip file: from the local
+                      header), 0 when there is no local header there */
     int64_t mtime;
     bool zip64;
+    bool too_big; /* its data would run into the central directory */
 };
 
 /* Fields from the extra block: zip64 sizes (0x0001), Unix mtime (0x5455). */
@@ -404,8 +407,12 @@ check_name(struct md_arena *a, struct md_input *in, const struct zentry *e)
 }
 
 /* Mark members whose data would overlap another's: in the "better zip
- * bomb" many central entries point into one local file. Sorted by
- * offset, a member must start after the previous one's header and data. */
+ * bomb" many central entries point into one local file, or each member's
+ * data quotes the next one's header. Sorted by offset, a member must start
+ * after the end of every member before it (header, name, extra and data,
+ * as its local header says). A member whose data would run into the
+ * central directory lies about its size: it is read (and found short),
+ * but its claim shadows nobody. */
 static int
 by_offset(const void *x, const void *y)
 {
@@ -417,21 +424,33 @@ by_offset(const void *x, const void *y)
 }
 
 static size_t
-mark_overlaps(struct zentry *ents, size_t count)
+mark_overlaps(struct zentry *ents, size_t count, uint64_t cd_start)
 {
     struct zentry **v = malloc((count ? count : 1) * sizeof *v);
-    size_t n = 0;
+    size_t n = 0, k = 0;
     if (!v)
         return 0;
-    for (size_t i = 0; i < count; i++)
-        v[i] = &ents[i];
-    qsort(v, count, sizeof *v, by_offset);
-    for (size_t i = 1; i < count; i++) {
-        const struct zentry *p = v[i - 1];
-        uint64_t end = p->offset + 30 + strlen(p->name) + p->csize;
-        if (v[i]->offset < end || v[i]->offset == p->offset) {
-            v[i]->overlaps = p->overlaps ? p->overlaps : p->name;
+    for (size_t i = 0; i < count; i++) {
+        struct zentry *e = &ents[i];
+        if (!e->data)
+            continue; /* no local header: reported when read */
+        if (e->data > cd_start || e->csize > cd_start - e->data) {
+            e->too_big = true;
+            continue;
+        }
+        v[k++] = e;
+    }
+    qsort(v, k, sizeof *v, by_offset);
+    uint64_t end = 0;
+    const char *owner = NULL;
+    for (size_t i = 0; i < k; i++) {
+        if (owner && v[i]->offset < end) {
+            v[i]->overlaps = owner;
             n++;
+        }
+        if (v[i]->data + v[i]->csize > end || !owner) {
+            end = v[i]->data + v[i]->csize;
+            owner = v[i]->overlaps ? v[i]->overlaps : v[i]->name;
         }
     }
     free(v);
@@ -465,6 +484,12 @@ read_member(struct md_walk *w, struct md_input *zin, struct md_bufsrc *src,
     struct md_arena *a = &w->b->arena;
     if (in)
         check_name(a, in, e);
+    if (in && e->too_big)
+        md_input_diag(a, in, MD_GRADE_WARN, MD_ERR_CORRUPT, 0, e->offset,
+                      NULL,
+                      "claims %llu compressed bytes, more than the archive "
+                      "holds before its central directory",
+                      (unsigned long long)e->csize);
     const char *cannot = NULL;
     enum md_status why = MD_OK;
     if (e->overlaps) {
@@ -506,10 +531,25 @@ read_member(struct md_walk *w, struct md_input *zin, struct md_bufsrc *src,
     enum md_status rc = MD_OK;
     if (in)
         rc = md_walk_entry(w, in, &m.s);
-    /* In a stream, finish reading the member (a skipped entry, a parser
-     * that stopped early) to land on the next header; its CRC is checked
-     * on the way. In a file, each member has its own window: no need. */
-    if (streaming && m.s.st == MD_OK) {
+    /* In a stream, land on the next header. A member that was read (a
+     * parsed text, an opened archive) is read to its end, so that its
+     * CRC is checked. One nobody read (skipped, not listed, an archive
+     * too deep to open) is skipped at its compressed size when that is
+     * known, as a member of a zip on disk is never read unless consumed:
+     * a nested bomb nobody looks at (42.zip's innermost zips) must not
+     * be inflated. With a data descriptor the end is found only by
+     * reading on (the limits bound that). In a file, each member has its
+     * own window: no need. */
+    bool unread = !in || !in->type ||
+                  (in->has_diag && in->worst >= MD_GRADE_FAILED);
+    if (streaming && m.s.st == MD_OK && known_size && !m.done && unread) {
+        if (!skip_bytes(src, e->csize - m.in)) {
+            if (in)
+                md_input_diag(a, in, MD_GRADE_FAILED, MD_ERR_TRUNCATED, 0,
+                              0, NULL, "archive ends inside this member");
+            *resync = true;
+        }
+    } else if (streaming && m.s.st == MD_OK) {
         unsigned char tmp[16384];
         while (member_read(&m.s, tmp, sizeof tmp) > 0)
             ;
@@ -652,6 +692,7 @@ struct cdir {
     struct zentry *v;
     size_t n;
     uint64_t cd_off, cd_size, nentries;
+    uint64_t claimed; /* entries the end record announces */
     int64_t shift; /* bytes prepended to the archive (self-extractors) */
 };
 
@@ -728,6 +769,7 @@ static bool
 read_cdir(struct md_walk *w, int fd, struct cdir *cd, const char **why)
 {
     struct md_arena *a = &w->b->arena;
+    cd->claimed = cd->nentries;
     if (cd->nentries > w->o->limits.entries)
         cd->nentries = w->o->limits.entries + 1; /* the walker reports it */
     if (cd->cd_size > (512u << 20)) {
@@ -791,6 +833,18 @@ out:
     return ok;
 }
 
+/* Where the data of the member whose local header is at off starts, or 0
+ * when there is no local header there. */
+static uint64_t
+local_data(int fd, uint64_t size, uint64_t off)
+{
+    unsigned char lh[30];
+    if (off > size || size - off < 30 || pread_all(fd, lh, 30, off) < 0 ||
+        le32(lh) != SIG_LOCAL)
+        return 0;
+    return off + 30 + le16(lh + 26) + le16(lh + 28);
+}
+
 enum md_status
 md_zip_read_fd(struct md_walk *w, struct md_input *zin, int fd, uint64_t size)
 {
@@ -814,7 +868,10 @@ md_zip_read_fd(struct md_walk *w, struct md_input *zin, int fd, uint64_t size)
     if (cd.n == 0)
         md_input_diag(a, zin, MD_GRADE_INFO, MD_OK, 0, MD_NO_OFFSET, NULL,
                       "archive has no members");
-    size_t overlapping = cd.n > 1 ? mark_overlaps(cd.v, cd.n) : 0;
+    uint64_t cd_start = cd.cd_off + (uint64_t)cd.shift;
+    for (size_t i = 0; i < cd.n; i++)
+        cd.v[i].data = local_data(fd, size, cd.v[i].offset);
+    size_t overlapping = mark_overlaps(cd.v, cd.n, cd_start);
     if (overlapping)
         md_input_diag(a, zin, MD_GRADE_WARN, MD_ERR_CORRUPT, 0, MD_NO_OFFSET,
                       NULL,
@@ -824,9 +881,7 @@ md_zip_read_fd(struct md_walk *w, struct md_input *zin, int fd, uint64_t size)
                                                                     : "are");
     for (size_t i = 0; i < cd.n && rc == MD_OK; i++) {
         struct zentry *e = &cd.v[i];
-        unsigned char lh[30];
-        if (e->offset + 30 > size || pread_all(fd, lh, 30, e->offset) < 0 ||
-            le32(lh) != SIG_LOCAL) {
+        if (!e->data) {
             const char *path = member_path(w, zin, e->name);
             struct md_input *in =
                 path ? md_walk_input(w, path, zin->depth + 1, e->mtime) : NULL;
@@ -837,9 +892,13 @@ md_zip_read_fd(struct md_walk *w, struct md_input *zin, int fd, uint64_t size)
                               (unsigned long long)e->offset);
             continue;
         }
-        uint64_t data = e->offset + 30 + le16(lh + 26) + le16(lh + 28);
+        /* A member that claims more than lies before the central
+         * directory is read up to there and found short. */
+        uint64_t window = e->csize;
+        if (e->too_big)
+            window = e->data < cd_start ? cd_start - e->data : 0;
         struct md_fd_stream fs;
-        md_fd_stream_init(&fs, fd, data, e->csize);
+        md_fd_stream_init(&fs, fd, e->data, window);
         struct md_bufsrc src;
         if ((rc = md_bufsrc_init(&src, &fs.s)) != MD_OK)
             break;
@@ -847,5 +906,9 @@ md_zip_read_fd(struct md_walk *w, struct md_input *zin, int fd, uint64_t size)
         rc = read_member(w, zin, &src, e, true, false, &resync);
         md_bufsrc_free(&src);
     }
+    /* Central entries beyond the 'entries' limit were not even parsed;
+     * count them among those not read. */
+    if (cd.claimed > cd.n)
+        w->entries_refused += cd.claimed - cd.n;
     return rc;
 }

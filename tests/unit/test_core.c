@@ -1,5 +1,6 @@
 /* Core utilities: status, limits, arena, buffers, redaction, JSON, names. */
 #include <stdlib.h>
+#include <time.h>
 
 #include "marsdiag/arena.h"
 #include "marsdiag/buf.h"
@@ -113,6 +114,10 @@ test_redact(void)
                      "-ProxyPassword $spwd"),
               "Set-OBMachineSetting -ProxyServer http://p "
               "-ProxyPassword $spwd");
+    /* The flag form with a literal value: masked, "-" or not. */
+    CHECK_STR(redact("Set-OBMachineSetting -ProxyPassword hunter22 -Force"),
+              "Set-OBMachineSetting -ProxyPassword ******** -Force");
+    CHECK_STR(redact("SetMarsProxy -pwd 'a b'"), "SetMarsProxy -pwd '***'");
     CHECK_STR(redact("$p = ConvertTo-SecureString 'P@ssw0rd' -AsPlainText "
                      "-Force"),
               "$p = ConvertTo-SecureString '********' -AsPlainText -Force");
@@ -132,6 +137,46 @@ test_redact(void)
     CHECK_STR(redact("SetMarsProxy.exe http://p 8080 user pass"),
               "SetMarsProxy.exe http://p 8080 user pass"); /* positional:
                                                               parser's job */
+}
+
+/* A line of 'line_bytes' that is one word full of candidates ("pw" over
+ * and over: tests/hostile text-long-line) is scanned once, not once per
+ * candidate: that took seconds per megabyte line. The secret after it is
+ * still masked. */
+static void
+test_redact_long_word(void)
+{
+    size_t n = 256 * 1024;
+    const char *tail = " ProxyPassword=hunter2";
+    size_t tlen = strlen(tail);
+    char *s = malloc(n + tlen), *out = malloc(n + tlen);
+    CHECK(s && out);
+    if (!s || !out)
+        goto out;
+    for (size_t i = 0; i < n; i += 2)
+        memcpy(s + i, "pw", 2);
+    memcpy(s + n, tail, tlen);
+    clock_t t0 = clock();
+    size_t got = md_redact(s, n + tlen, out);
+    double cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    CHECK(cpu < 2.0); /* quadratic: tens of seconds; linear: a millisecond */
+    CHECK_INT(got, n + tlen);
+    CHECK(memcmp(out, s, n) == 0);
+    CHECK(memcmp(out + n, " ProxyPassword=*******", tlen) == 0);
+out:
+    free(s);
+    free(out);
+}
+
+/* Bundle text printed on a terminal cannot carry escape sequences (a zip
+ * member named "esc\x1b[2J\x1b]0;pwned\x07": tests/hostile zip-names). */
+static void
+test_text_scrub(void)
+{
+    char s[] = "a\x1b[2J\x1b]0;t\x07\tb\nc\x7f\xc2\x9b"
+               "1m\xc2\xa0\xc3\xa9";
+    md_text_scrub(s, sizeof s - 1);
+    CHECK_STR(s, "a?[2J?]0;t?\tb?c???1m\xc2\xa0\xc3\xa9");
 }
 
 static void
@@ -247,7 +292,8 @@ main(void)
     static const struct tu_test tests[] = {
         TU_TEST(test_status_strings), TU_TEST(test_limits),
         TU_TEST(test_arena),          TU_TEST(test_buf),
-        TU_TEST(test_redact),         TU_TEST(test_json),
+        TU_TEST(test_redact),         TU_TEST(test_redact_long_word),
+        TU_TEST(test_text_scrub),     TU_TEST(test_json),
         TU_TEST(test_names),          TU_TEST(test_sha256),
     };
     return tu_main(tests, sizeof tests / sizeof tests[0]);

@@ -251,6 +251,31 @@ test_hostile_zip(void)
     tu_free(&r);
 }
 
+/* Overlap is judged against every member before, not only the previous
+ * one; a member whose size runs past the central directory shadows none. */
+static void
+test_overlap_extents(void)
+{
+    struct tu_run r;
+    run(&r, "tests/data/zip/nested-overlap.zip", NULL);
+    check_input(&r, "a.bin", "zip", "parsed"); /* its data is a zip */
+    check_input(&r, "b.reg", "-", "unreadable");
+    check_input(&r, "c.reg", "-", "unreadable"); /* inside a.bin, after b */
+    const struct md_diag *d = diag_of(&r, "c.reg");
+    CHECK(d && d->code == MD_ERR_CORRUPT && strstr(d->msg, "'a.bin'"));
+    tu_free(&r);
+
+    run(&r, "tests/data/zip/liar.zip", NULL);
+    d = diag_of(&r, "a.reg");
+    CHECK(d && d->grade == MD_GRADE_WARN &&
+          strstr(d->msg, "claims 2147483647 compressed bytes, more than the "
+                         "archive holds"));
+    check_input(&r, "a.reg", "lines", "partial"); /* its deflate data is
+                                                      whole */
+    check_input(&r, "b.reg", "lines", "parsed");
+    tu_free(&r);
+}
+
 static void
 test_limits(void)
 {
@@ -273,9 +298,32 @@ test_limits(void)
                 "lines", "parsed");
     tu_free(&r);
 
+    /* An archive too deep to open, read as a stream, is skipped at its
+     * compressed size: its 8 MB are not inflated, so 'bundle_bytes' at
+     * 1M is not reached and the member after it is read. */
+    memset(&r, 0, sizeof r);
+    md_limits_default(&r.opts.limits);
+    md_limits_set(&r.opts.limits, "depth=2");
+    md_limits_set(&r.opts.limits, "bundle_bytes=1M");
+    r.opts.force = &lines_parser;
+    r.opts.on_evidence = keep_ev;
+    r.opts.user = &r;
+    const char *src = getenv("MD_SRC");
+    char *path = md_arena_printf(&r.keep, "%s/tests/data/zip/deepskip.zip",
+                                 src ? src : ".");
+    md_bundle_init(&r.b, path);
+    md_scan_path(&r.b, &r.opts);
+    CHECK_STR(diag_of(&r, "mid.zip/deep.zip")->limit, "depth");
+    check_input(&r, "mid.zip", "zip", "parsed");
+    check_input(&r, "mid.zip/after.txt", "lines", "parsed");
+    tu_free(&r);
+
     run(&r, "tests/data/zip/good.zip", "entries=2");
     CHECK_INT(r.b.ninputs, 2);
     CHECK_STR(diag_of(&r, "good.zip")->limit, "entries");
+    /* Central entries past the limit are counted too (not only those
+     * the walker refused): 3 files and a folder entry, one listed. */
+    CHECK(strstr(diag_of(&r, "good.zip")->msg, "; 3 more entries"));
     tu_free(&r);
 
     run(&r, "tests/data/zip/good.zip", "member_bytes=10000");
@@ -405,6 +453,51 @@ test_lines(void)
     md_buf_free(&big);
 }
 
+/* Lines end at LF, CRLF or a lone CR, also when a CRLF is cut in two by
+ * the reader's chunks (in UTF-8 and in UTF-16LE). */
+static void
+test_line_endings(void)
+{
+    static const char mixed[] = "a\nb\r\nc\rd\r\r\ne";
+    struct tu_run r;
+    memset(&r, 0, sizeof r);
+    md_limits_default(&r.opts.limits);
+    r.opts.force = &lines_parser;
+    r.opts.on_evidence = keep_ev;
+    r.opts.user = &r;
+    md_bundle_init(&r.b, "mem");
+    md_scan_memory(&r.b, "mixed.txt", mixed, sizeof mixed - 1, &r.opts);
+    CHECK_INT(tu_int(rec(&r, "mixed.txt"), "lines"), 6); /* d, "", e */
+    CHECK_STR(tu_str(&r, rec(&r, "mixed.txt"), "first"), "a");
+    tu_free(&r);
+
+    for (int utf16 = 0; utf16 <= 1; utf16++) {
+        size_t around = utf16 ? 32768 : 65536;
+        for (size_t at = around - 6; at <= around + 6; at++) {
+            /* One line of 'x', its CRLF at byte (or unit) 'at'. */
+            struct md_buf t = MD_BUF_INIT(0);
+            for (size_t i = 0; i < at; i++)
+                md_buf_addc(&t, 'x');
+            md_buf_adds(&t, "\r\ntail\r\n");
+            size_t n = t.len;
+            unsigned char *u = utf16 ? tu_utf16le(t.ptr, &n, true) : NULL;
+            memset(&r, 0, sizeof r);
+            md_limits_default(&r.opts.limits);
+            r.opts.force = &lines_parser;
+            r.opts.on_evidence = keep_ev;
+            r.opts.user = &r;
+            md_bundle_init(&r.b, "mem");
+            md_scan_memory(&r.b, "cut.txt", u ? (void *)u : t.ptr, n,
+                           &r.opts);
+            CHECK_INT(tu_int(rec(&r, "cut.txt"), "lines"), 2);
+            CHECK_INT(tu_int(rec(&r, "cut.txt"), "longest"), (int64_t)at);
+            tu_free(&r);
+            free(u);
+            md_buf_free(&t);
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -412,6 +505,7 @@ main(void)
         TU_TEST(test_zip_forms), TU_TEST(test_nested), TU_TEST(test_damage),
         TU_TEST(test_limits),    TU_TEST(test_gzip),   TU_TEST(test_folder),
         TU_TEST(test_lines),     TU_TEST(test_hostile_zip),
+        TU_TEST(test_overlap_extents), TU_TEST(test_line_endings),
     };
     return tu_main(tests, sizeof tests / sizeof tests[0]);
 }

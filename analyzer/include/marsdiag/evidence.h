@@ -76,4 +76,13 @@ struct md_evidence *md_evidence_copy(struct md_arena *a,
  */
 size_t md_redact(const char *s, size_t len, char *out);
 
+/*
+ * Make bundle text safe to print on a terminal, in place: control
+ * characters (C0 but TAB, DEL, and C1 as UTF-8) become '?', so that a
+ * member name or log line cannot move the cursor, retitle the window or
+ * start a fake report line. Used by the text writers; JSON escapes
+ * instead.
+ */
+void md_text_scrub(char *s, size_t len);
+
 #endif

@@ -81,6 +81,10 @@ void md_bufsrc_free(struct md_bufsrc *b);
 /* Make at least n bytes (n <= MD_BUFSRC_SIZE) available if the stream has
  * them; returns how many are available (may be < n at the end), or -1. */
 ssize_t md_bufsrc_fill(struct md_bufsrc *b, size_t n);
+/* The same, but asking the stream for no more than is missing: a few
+ * bytes of magic cost a few bytes of inflate, not a whole buffer (an
+ * archive too deep to open is never inflated past its signature). */
+ssize_t md_bufsrc_peek(struct md_bufsrc *b, size_t n);
 /* Consume n available bytes. */
 void md_bufsrc_skip(struct md_bufsrc *b, size_t n);
 

@@ -138,3 +138,41 @@ names = build([('../evil.txt', b'x\n', zipfile.ZIP_STORED),
                ('Logs/a_b.txt', b'y\n', zipfile.ZIP_STORED),
                ('C:/abs.txt', b'z\n', zipfile.ZIP_STORED)])
 write('names.zip', names.replace(b'Logs/a_b.txt', b'Logs/a\x00b.txt'))
+
+# A zip too deep to open (depth=2) inside a zip read as a stream: skipped
+# at its compressed size, never inflated (42.zip's innermost zips); with
+# bundle_bytes=1M the member after it is still read.
+zeros = build([('zeros.txt', b'\0' * (8 << 20), zipfile.ZIP_STORED)])
+write('deepskip.zip', build([('mid.zip', build([
+    ('deep.zip', zeros, zipfile.ZIP_DEFLATED),
+    ('after.txt', b'after\n', zipfile.ZIP_STORED)]), zipfile.ZIP_STORED)]))
+
+# A stored member whose data holds two more local headers, with central
+# entries for all three: b.reg lies inside a.bin, and so does c.reg, past
+# the end of b.reg.
+pair = build([('b.reg', REG16, zipfile.ZIP_STORED),
+              ('c.reg', REG16, zipfile.ZIP_STORED)])
+body = pair[:pair.index(b'PK\x01\x02')]
+outer = build([('a.bin', body, zipfile.ZIP_STORED)])
+lfh = 30 + len('a.bin')
+cd_at = outer.index(b'PK\x01\x02')
+eocd_at = outer.index(b'PK\x05\x06')
+entries = [outer[cd_at:eocd_at]]
+pcd = pair.index(b'PK\x01\x02')
+for name in (b'b.reg', b'c.reg'):
+    at = pair.index(b'PK\x01\x02' + b'', pcd)
+    e = bytearray(pair[at:pair.index(b'PK', at + 4)])
+    pcd = at + len(e)
+    struct.pack_into('<I', e, 42, struct.unpack_from('<I', e, 42)[0] + lfh)
+    entries.append(bytes(e))
+cd = b''.join(entries)
+eocd = bytearray(outer[eocd_at:])
+struct.pack_into('<HHII', eocd, 8, 3, 3, len(cd), cd_at)
+write('nested-overlap.zip', outer[:cd_at] + cd + bytes(eocd))
+
+# A member whose central size runs past the central directory: it is read
+# and found short, and its claim does not hide the member after it.
+two = bytearray(build([('a.reg', REG16, zipfile.ZIP_DEFLATED),
+                       ('b.reg', REG16, zipfile.ZIP_DEFLATED)]))
+struct.pack_into('<I', two, two.index(b'PK\x01\x02') + 20, 0x7FFFFFFF)
+write('liar.zip', bytes(two))
