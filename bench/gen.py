@@ -259,6 +259,38 @@ CAPTURES = {
 }
 
 
+def write_bundle(bundle, mb=300, member_mb=24, seed=1):
+    """Write one bundle (bench/batch.sh calls this for many small ones)."""
+    rnd = random.Random(seed)
+    total = int(mb * 1e6) - sum(len(v) for v in CAPTURES.values()) - len(utf16(TRACE))
+    # At least two engine logs, so both encodings are present.
+    member = max(1, min(int(member_mb * 1e6), (total + 1) // 2))
+    sizes = []
+    while total > 0:
+        sizes.append(min(member, total))
+        total -= sizes[-1]
+    # Oldest first: CBEngine{N-1} .. CBEngine0, then CBEngineCurr.
+    names = ['Logs/Temp/CBEngine%d.errlog' % i for i in range(len(sizes) - 2, -1, -1)]
+    names.append('Logs/Temp/CBEngineCurr.errlog')
+
+    inner = bundle + '.Logs.ZIP.tmp'
+    with zipfile.ZipFile(inner, 'w', zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+        for name, data in CAPTURES.items():
+            z.writestr(zinfo(name), data)
+        for i, (name, size) in enumerate(zip(names, sizes)):
+            day = '11/%02d' % max(1, 28 - (len(sizes) - 1 - i))
+            write_log(z, name, size, i % 2 == 0, rnd, day)
+    with zipfile.ZipFile(bundle, 'w', zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+        z.writestr(zinfo('Trace.txt'), utf16(TRACE))
+        with open(inner, 'rb') as src, z.open(zinfo('Logs.ZIP'), 'w', force_zip64=True) as dst:
+            while True:
+                block = src.read(1 << 20)
+                if not block:
+                    break
+                dst.write(block)
+    os.remove(inner)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('bundle')
@@ -268,35 +300,7 @@ def main():
                     help='size of one engine log member (last one smaller)')
     ap.add_argument('--seed', type=int, default=1)
     a = ap.parse_args()
-
-    rnd = random.Random(a.seed)
-    total = int(a.mb * 1e6) - sum(len(v) for v in CAPTURES.values()) - len(utf16(TRACE))
-    # At least two engine logs, so both encodings are present.
-    member = max(1, min(int(a.member_mb * 1e6), (total + 1) // 2))
-    sizes = []
-    while total > 0:
-        sizes.append(min(member, total))
-        total -= sizes[-1]
-    # Oldest first: CBEngine{N-1} .. CBEngine0, then CBEngineCurr.
-    names = ['Logs/Temp/CBEngine%d.errlog' % i for i in range(len(sizes) - 2, -1, -1)]
-    names.append('Logs/Temp/CBEngineCurr.errlog')
-
-    inner = a.bundle + '.Logs.ZIP.tmp'
-    with zipfile.ZipFile(inner, 'w', zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-        for name, data in CAPTURES.items():
-            z.writestr(zinfo(name), data)
-        for i, (name, size) in enumerate(zip(names, sizes)):
-            day = '11/%02d' % max(1, 28 - (len(sizes) - 1 - i))
-            write_log(z, name, size, i % 2 == 0, rnd, day)
-    with zipfile.ZipFile(a.bundle, 'w', zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-        z.writestr(zinfo('Trace.txt'), utf16(TRACE))
-        with open(inner, 'rb') as src, z.open(zinfo('Logs.ZIP'), 'w', force_zip64=True) as dst:
-            while True:
-                block = src.read(1 << 20)
-                if not block:
-                    break
-                dst.write(block)
-    os.remove(inner)
+    write_bundle(a.bundle, a.mb, a.member_mb, a.seed)
 
 
 if __name__ == '__main__':

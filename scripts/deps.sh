@@ -12,6 +12,9 @@ for p in $MD_PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
         md_missing="$md_missing $p"
 done
+# npm (and node) for tests/sh/sarif-validate.sh, which installs Microsoft's
+# SARIF validator with it; any npm will do, Debian's when there is none.
+command -v npm >/dev/null 2>&1 || md_missing="$md_missing nodejs npm"
 if [ -n "$md_missing" ]; then
     echo "installing:$md_missing" >&2
     if [ "$(id -u)" -eq 0 ]; then

@@ -17,7 +17,12 @@ enum {
     EXIT_UNREADABLE = 3 /* an input could not be read at all */
 };
 
+int cmd_batch(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 int cmd_facts(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_review(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_limits(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
@@ -27,8 +32,22 @@ int cmd_rules(int argc, char **argv);
 void cli_rule_error(void *user, const char *file, unsigned line, unsigned col,
                     const char *msg);
 
+/* --waivers FILE: load it against e's rules (problems reported as
+ * file:line:column), set *today (MARSDIAG_TODAY, else the UTC date) and
+ * warn on stderr about each expired waiver. NULL after saying why (the
+ * caller exits 2). Free with md_waivers_free. */
+struct md_engine;
+struct md_waivers;
+struct md_waivers *cli_waivers_load(const char *path,
+                                    const struct md_engine *e,
+                                    const struct md_limits *lim, int *today);
+
 /* --fail-on: a severity, or 3 for "never"; -1 when unknown. */
 int cli_fail_on(const char *arg);
+
+/* --redact: 0 for secrets, 1 for strict; -1 (after saying why) when
+ * unknown. */
+int cli_redact_parse(const char *arg);
 
 /* Print "marsdiag: " and the message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "marsdiag/engine.h"
+#include "marsdiag/redact.h"
 #include "marsdiag/report.h"
 #include "marsdiag/verdict.h"
 
@@ -21,6 +22,9 @@ struct facts {
     const char *kinds[MAX_KINDS];
     int nkinds;
     const char *bundle;
+    const struct md_redactor *rd; /* --redact strict, else NULL */
+    struct md_redactor *learning; /* its first pass: records are learnt,
+                                   * not written */
 };
 
 static void
@@ -34,7 +38,31 @@ on_evidence(void *user, const struct md_evidence *ev)
         if (k == f->nkinds)
             return;
     }
-    md_write_evidence_json(&f->j, ev);
+    if (f->learning)
+        md_redactor_add_evidence(f->learning, ev);
+    else
+        md_write_evidence_json(&f->j, ev, f->rd);
+}
+
+/* --redact strict: pseudonyms must be known before the first record is
+ * written, and records are written as they are read; so the bundles are
+ * read once to learn every value, then again to write. */
+static struct md_redactor *
+learn_all(const struct md_engine *e, char **paths, int npaths,
+          struct md_scan_opts *so, struct facts *f)
+{
+    struct md_redactor *r = md_redactor_new();
+    if (!r)
+        return NULL;
+    f->learning = r;
+    for (int i = 0; i < npaths; i++) {
+        struct md_verdict v;
+        md_engine_scan(e, paths[i], so, &v);
+        md_redactor_add_verdict(r, &v);
+        md_verdict_free(&v);
+    }
+    f->learning = NULL;
+    return r;
 }
 
 int
@@ -43,12 +71,14 @@ cmd_facts(int argc, char **argv)
     static const struct option opts[] = {
         {"kind", required_argument, NULL, 'k'},
         {"rules", required_argument, NULL, 'R'},
+        {"redact", required_argument, NULL, 'X'},
         CLI_SCAN_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct facts f = {0};
     const char *rules_dir = NULL;
+    int strict = 0;
     struct md_scan_opts so = {0};
     md_limits_default(&so.limits);
     int c;
@@ -70,9 +100,14 @@ cmd_facts(int argc, char **argv)
         case 'R':
             rules_dir = optarg;
             break;
+        case 'X':
+            if ((strict = cli_redact_parse(optarg)) < 0)
+                return EXIT_USAGE;
+            break;
         case 'h':
             puts("usage: marsdiag facts [--kind KIND]... [--rules DIR] "
-                 "[--limit N=V] [--as TYPE] PATH...");
+                 "[--redact secrets|strict] [--limit N=V] [--as TYPE] "
+                 "PATH...");
             return EXIT_CLEAN;
         default:
             return EXIT_USAGE;
@@ -89,9 +124,17 @@ cmd_facts(int argc, char **argv)
     if (!e)
         return EXIT_USAGE;
     int npaths = argc - optind;
+    struct md_redactor *rd = NULL;
+    if (strict && !(rd = learn_all(e, argv + optind, npaths, &so, &f))) {
+        cli_error("out of memory");
+        md_engine_free(e);
+        return EXIT_UNREADABLE;
+    }
+    f.rd = rd;
     struct md_verdict *v = calloc((size_t)npaths, sizeof *v);
     if (!v) {
         cli_error("out of memory");
+        md_redactor_free(rd);
         md_engine_free(e);
         return EXIT_UNREADABLE;
     }
@@ -120,15 +163,15 @@ cmd_facts(int argc, char **argv)
         const struct md_bundle *b = &v[i].bundle;
         md_json_obj(&f.j);
         md_json_key(&f.j, "path");
-        md_json_strz(&f.j, b->path);
+        md_json_redacted(&f.j, rd, b->path, strlen(b->path));
         if (b->status != MD_OK) {
             md_json_key(&f.j, "error");
-            md_json_strz(&f.j, b->error);
+            md_json_redacted(&f.j, rd, b->error, strlen(b->error));
         }
         md_json_key(&f.j, "model");
-        md_write_fact_json(&f.j, v[i].model ? md_model_root(v[i].model)
-                                            : NULL);
-        md_write_inputs_json(&f.j, b);
+        md_write_fact_json(&f.j,
+                           v[i].model ? md_model_root(v[i].model) : NULL, rd);
+        md_write_inputs_json(&f.j, b, rd);
         md_write_stats_json(&f.j, b, -1);
         md_json_end_obj(&f.j);
         md_verdict_free(&v[i]);
@@ -137,6 +180,7 @@ cmd_facts(int argc, char **argv)
     md_json_end_obj(&f.j);
     fputc('\n', stdout);
     free(v);
+    md_redactor_free(rd);
     md_engine_free(e);
     if (fflush(stdout) != 0) {
         cli_error("cannot write output");

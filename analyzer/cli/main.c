@@ -23,13 +23,36 @@ static const char usage[] =
     "  rules            list the rules in force (--schema: the facts\n"
     "                   rules can use)\n"
     "  limits           list the resource limits and their defaults\n"
+    "  explain RULE [BUNDLE]  the rule's documentation; with BUNDLE, why\n"
+    "                   it did or did not fire there (each part of the\n"
+    "                   condition, the facts and evidence it read)\n"
+    "  batch PATH...    many bundles on -j N threads: one NDJSON report\n"
+    "                   line each, resumable (--resume), shardable\n"
+    "                   (--shard K/N), roll-ups (--summary FMT:FILE)\n"
+    "  merge FILE...    the roll-up of batch NDJSON files (shards)\n"
+    "  review --change FILE [BUNDLE]  a planned change (.reg, PowerShell,\n"
+    "                   installer command line) judged before it is made:\n"
+    "                   the effective proxy before and after, findings\n"
+    "                   introduced and resolved (exit 1 on new ones)\n"
+    "  diff OLD NEW     two bundles of one server: what changed in each\n"
+    "                   proxy source, the effective proxy and the findings\n"
     "\n"
     "options (scan, facts):\n"
-    "  --format text|json   output format of scan (default text)\n"
+    "  --format FMT         scan: standard output's format: text (default),\n"
+    "                       json, sarif, md or html\n"
+    "  --output FMT:FILE    scan: also write FMT to FILE (repeatable; each\n"
+    "                       file written whole; several PATHs, one document)\n"
+    "  --redact secrets|strict  scan, facts: passwords and URL credentials\n"
+    "                       are always masked (secrets, the default); strict\n"
+    "                       also replaces host names, addresses and user\n"
+    "                       names with pseudonyms (host-1.example, user-1)\n"
     "  --fail-on LEVEL      scan: exit 1 when a finding is at least LEVEL:\n"
     "                       error (default), warning, info, never\n"
     "  --rules DIR          extra or overriding rule files (*.yml)\n"
     "  --inputs             scan: also list every input read\n"
+    "  --waivers FILE       scan: accepted findings (YAML), reported as\n"
+    "                       suppressed, not counted for --fail-on\n"
+    "  --show-suppressed    scan: list the suppressed findings in text\n"
     "  --kind KIND          facts: only records of this kind (repeatable)\n"
     "  --limit NAME=VALUE   change a limit (see 'marsdiag limits')\n"
     "  --as TYPE            read every file as TYPE (reg, errlog, ...)\n"
@@ -38,6 +61,15 @@ static const char usage[] =
     "  --no-timing          scan: leave elapsed time out of JSON\n"
     "  -h, --help           this help\n"
     "  --version            print the version\n"
+    "\n"
+    "options (batch, merge; batch also takes --fail-on, --rules, --limit,\n"
+    "--as, --no-timing, --waivers):\n"
+    "  -j, --jobs N         batch: worker threads (default: the CPUs)\n"
+    "  --ndjson FILE        batch: the reports go to FILE, not stdout\n"
+    "  --resume             batch: keep FILE's reports, scan the rest\n"
+    "  --shard K/N          batch: only the bundles of shard K of N\n"
+    "  --summary FMT:FILE   the roll-up as csv, md or html (repeatable)\n"
+    "  -q, --quiet          batch: no progress line\n"
     "\n"
     "exit status: 0 no finding at or above --fail-on; 1 findings at or\n"
     "above it; 2 usage or rule-file error; 3 an input could not be read.\n"
@@ -113,6 +145,16 @@ main(int argc, char **argv)
         return cmd_limits(argc - 1, argv + 1);
     if (strcmp(cmd, "rules") == 0)
         return cmd_rules(argc - 1, argv + 1);
+    if (strcmp(cmd, "explain") == 0)
+        return cmd_explain(argc - 1, argv + 1);
+    if (strcmp(cmd, "batch") == 0)
+        return cmd_batch(argc - 1, argv + 1);
+    if (strcmp(cmd, "review") == 0)
+        return cmd_review(argc - 1, argv + 1);
+    if (strcmp(cmd, "diff") == 0)
+        return cmd_diff(argc - 1, argv + 1);
+    if (strcmp(cmd, "merge") == 0)
+        return cmd_merge(argc - 1, argv + 1);
     cli_error("unknown command '%s' (see 'marsdiag --help')", cmd);
     return EXIT_USAGE;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "marsdiag/buf.h"
 #include "marsdiag/pack.h"
@@ -177,19 +178,31 @@ classify(void *user, const char *text, size_t len,
         c->limit = true;
 }
 
-/* The model sees every record; so does the caller's sink, if any. */
+/* The model sees every record; so does the caller's sink, if any; an
+ * overlay may keep a bundle's record from both. */
 struct tee {
     struct md_model *model;
     md_evidence_fn fn;
     void *user;
+    const struct md_overlay *ov;
 };
+
+static void
+tee_add(void *user, const struct md_evidence *ev)
+{
+    struct tee *t = user;
+    md_model_add(t->model, ev);
+    if (t->fn)
+        t->fn(t->user, ev);
+}
 
 static void
 tee(void *user, const struct md_evidence *ev)
 {
     struct tee *t = user;
-    md_model_add(t->model, ev);
-    t->fn(t->user, ev);
+    if (t->ov && t->ov->drop && t->ov->drop(t->ov->user, ev))
+        return;
+    tee_add(user, ev);
 }
 
 struct collect {
@@ -232,6 +245,8 @@ keep_finding(void *user, const struct md_finding *f)
     k->nevidence = f->nevidence;
     k->suppressed = false;
     k->waiver_reason = NULL;
+    k->waiver = NULL;
+    k->expired_waiver = NULL;
     v->nfindings++;
 }
 
@@ -247,12 +262,13 @@ by_severity(const void *x, const void *y)
     return strcmp(a->subject ? a->subject : "", b->subject ? b->subject : "");
 }
 
-enum md_status
-md_engine_scan(const struct md_engine *e, const char *path,
-               const struct md_scan_opts *opts, struct md_verdict *v)
+static enum md_status
+scan_judge(const struct md_engine *e, const char *path,
+           const struct md_overlay *ov, const struct md_scan_opts *opts,
+           struct md_verdict *v)
 {
     memset(v, 0, sizeof *v);
-    md_bundle_init(&v->bundle, path);
+    md_bundle_init(&v->bundle, path ? path : ov->label);
     v->model = md_model_new();
     struct classify cl = {.sigs = e->sigs};
     cl.scratch = md_sig_scratch_new(e->sigs);
@@ -264,10 +280,13 @@ md_engine_scan(const struct md_engine *e, const char *path,
     for (size_t i = 0; i < MD_SIG_NCATEGORIES; i++)
         md_model_declare_category(v->model, md_sig_category_name(i));
     struct md_scan_opts so = *opts;
-    struct tee t = {v->model, opts->on_evidence, opts->user};
-    so.on_evidence = opts->on_evidence ? tee : md_model_add;
-    so.user = opts->on_evidence ? (void *)&t : (void *)v->model;
-    enum md_status st = md_scan_path(&v->bundle, &so);
+    struct tee t = {v->model, opts->on_evidence, opts->user, ov};
+    bool direct = !opts->on_evidence && !ov;
+    so.on_evidence = direct ? md_model_add : tee;
+    so.user = direct ? (void *)v->model : (void *)&t;
+    enum md_status st = path ? md_scan_path(&v->bundle, &so) : MD_OK;
+    if (ov && ov->feed && (st == MD_OK || v->bundle.status == MD_OK))
+        ov->feed(ov->user, tee_add, &t);
     md_sig_scratch_free(cl.scratch);
     if (st != MD_OK && v->bundle.status != MD_OK)
         return st;
@@ -286,6 +305,35 @@ md_engine_scan(const struct md_engine *e, const char *path,
     return st;
 }
 
+static long long
+now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+enum md_status
+md_engine_scan(const struct md_engine *e, const char *path,
+               const struct md_scan_opts *opts, struct md_verdict *v)
+{
+    long long t0 = now_ms();
+    enum md_status st = scan_judge(e, path, NULL, opts, v);
+    v->elapsed_ms = now_ms() - t0;
+    return st;
+}
+
+enum md_status
+md_engine_scan_overlay(const struct md_engine *e, const char *path,
+                       const struct md_overlay *ov,
+                       const struct md_scan_opts *opts, struct md_verdict *v)
+{
+    long long t0 = now_ms();
+    enum md_status st = scan_judge(e, path, ov, opts, v);
+    v->elapsed_ms = now_ms() - t0;
+    return st;
+}
+
 void
 md_verdict_free(struct md_verdict *v)
 {
@@ -298,5 +346,9 @@ md_verdict_free(struct md_verdict *v)
 int
 md_verdict_worst(const struct md_verdict *v)
 {
-    return v->nfindings ? (int)v->findings[0].severity : -1;
+    /* Findings are sorted most severe first. */
+    for (size_t i = 0; i < v->nfindings; i++)
+        if (!v->findings[i].suppressed)
+            return (int)v->findings[i].severity;
+    return -1;
 }

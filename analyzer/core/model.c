@@ -26,6 +26,9 @@ struct inet {
 
 #define HOSTS_PER_CAT 8
 
+/* Sources of host.name, best first (offer_host). */
+enum host_rank { HOST_REG, HOST_EVENT, HOST_MEMBER, HOST_BUNDLE, HOST_NONE };
+
 struct cat {
     const char *hosts[HOSTS_PER_CAT]; /* distinct hosts the events name */
     size_t nhosts;
@@ -65,6 +68,16 @@ struct md_model {
     /* .NET TLS values: [0] the 64-bit view, [1] WOW6432Node. */
     const struct md_evidence *tls_strong[2], *tls_default[2];
     bool tls_seen[2];
+    /* Classified log events per hour (md_model_log_hours). */
+    struct md_log_hour *hours;
+    size_t nhours, caphours;
+    uint64_t hours_untimed, hours_dropped;
+    uint16_t *hour_slots; /* HOUR_SLOTS: 0 empty, else index + 1 */
+    /* host.name: the best source seen so far (enum host_rank). */
+    char host[64];
+    int host_rank;
+    const struct md_evidence *host_ev;
+    const struct md_input *host_input; /* the last input looked at */
 };
 
 struct md_model *
@@ -78,6 +91,7 @@ md_model_new(void)
         free(m);
         return NULL;
     }
+    m->host_rank = HOST_NONE;
     return m;
 }
 
@@ -108,6 +122,8 @@ md_model_free(struct md_model *m)
     md_arena_free(&m->arena);
     md_buf_free(&m->bypass);
     free(m->users);
+    free(m->hours);
+    free(m->hour_slots);
     free(m);
 }
 
@@ -345,11 +361,100 @@ dotnet_tls_view(const char *key)
     return -1;
 }
 
+/* ---- the host's name ------------------------------------------------- */
+
+/*
+ * Sources of host.name, best first: the registry's ComputerName, the
+ * <Computer> of an event (its first label: the name, not the domain), the
+ * {ComputerName}_ prefix collectors put on member names (domain-reference
+ * §9), and the bundle's own name, HOST_MARS_date.zip (§9.4). The first
+ * name of the best source wins; waivers and fleet roll-ups match on it.
+ */
+static void
+offer_host(struct md_model *m, enum host_rank rank, const char *s, size_t n,
+           const struct md_evidence *ev)
+{
+    if ((int)rank >= m->host_rank || n == 0 || n >= sizeof m->host)
+        return;
+    for (size_t i = 0; i < n; i++)
+        if (!host_char(s[i]) || s[i] == '.')
+            return; /* not a computer name; keep looking */
+    memcpy(m->host, s, n);
+    m->host[n] = '\0';
+    m->host_rank = rank;
+    m->host_ev = ev;
+}
+
+static const char *
+base_name(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    return b ? b + 1 : path;
+}
+
+/* NAME when base is NAME + one of the suffixes (case-insensitive). */
+static size_t
+prefix_before(const char *base, const char *const *suffixes, size_t nsuf)
+{
+    for (const char *u = strchr(base, '_'); u; u = strchr(u + 1, '_'))
+        for (size_t i = 0; i < nsuf; i++)
+            if (!md_strncasecmp(u, suffixes[i], strlen(suffixes[i])))
+                return (size_t)(u - base);
+    return 0;
+}
+
+static void
+host_from_names(struct md_model *m, const struct md_input *in)
+{
+    static const char *const member[] = {
+        "_CBEngine", "__Azure Recovery Services", "_Azure Recovery Services",
+        "_evt_", "_MicrosoftAzureRecoveryServices", "_TcpIp-Info",
+        "_Whoami", "_OBManagedlog"};
+    static const char *const bundle[] = {"_MARS_"};
+    if (in == m->host_input)
+        return;
+    m->host_input = in;
+    const char *b = base_name(in->path);
+    offer_host(m, HOST_MEMBER, b,
+               prefix_before(b, member, sizeof member / sizeof *member), NULL);
+    if (in->bundle) {
+        b = base_name(in->bundle);
+        offer_host(m, HOST_BUNDLE, b, prefix_before(b, bundle, 1), NULL);
+    }
+}
+
+static void
+host_from_event(struct md_model *m, const struct md_evidence *ev)
+{
+    const struct md_field *c = field(ev, "computer");
+    if (!c || c->type != MD_V_STR || m->host_rank <= HOST_EVENT)
+        return;
+    const char *dot = memchr(c->s, '.', c->len);
+    size_t n = dot ? (size_t)(dot - c->s) : c->len;
+    struct md_evidence *copy = md_evidence_copy(&m->arena, ev);
+    if (copy)
+        offer_host(m, HOST_EVENT, c->s, n, copy);
+}
+
+static bool
+is_computer_name(const struct md_evidence *ev)
+{
+    return ev->key && ev->name && !md_strcasecmp(ev->name, "ComputerName") &&
+           (key_is(ev, "\\Control\\ComputerName\\ComputerName") ||
+            key_is(ev, "\\Control\\ComputerName\\ActiveComputerName"));
+}
+
 static void
 add_reg_value(struct md_model *m, const struct md_evidence *ev)
 {
     if (!ev->key || !ev->name)
         return;
+    if (is_computer_name(ev)) {
+        const struct md_field *d = field(ev, "data");
+        if (d && d->type == MD_V_STR)
+            offer_host(m, HOST_REG, d->s, d->len, ev);
+        return;
+    }
     /* A password stored as text in the registry is a plaintext secret. */
     const struct md_field *data = field(ev, "data");
     if (data && data->type == MD_V_SECRET && data->len &&
@@ -734,6 +839,113 @@ log_hosts(struct md_model *m, struct cat *c, const char *s, size_t len)
     }
 }
 
+static bool
+digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+/* Split "YYYY-MM-DDTHH:MM:SS[.f][zone]" into its hour and its zone
+ * designator; false when ts has another shape. */
+static bool
+hour_of(const char *ts, size_t len, char hour[14], char zone[8])
+{
+    if (len < 13 || !digits(ts, 4) || ts[4] != '-' || !digits(ts + 5, 2) ||
+        ts[7] != '-' || !digits(ts + 8, 2) || (ts[10] != 'T' && ts[10] != ' ')
+        || !digits(ts + 11, 2))
+        return false;
+    memcpy(hour, ts, 13);
+    hour[10] = 'T';
+    hour[13] = '\0';
+    size_t i = 13;
+    while (i < len && ((ts[i] >= '0' && ts[i] <= '9') || ts[i] == ':' ||
+                       ts[i] == '.' || ts[i] == ','))
+        i++;
+    size_t zlen = len - i;
+    bool ok = zlen == 0 || (zlen == 1 && ts[i] == 'Z') ||
+              ((zlen == 6 || zlen == 5) && (ts[i] == '+' || ts[i] == '-') &&
+               digits(ts + i + 1, 2));
+    if (!ok)
+        return false;
+    memcpy(zone, ts + i, zlen);
+    zone[zlen] = '\0';
+    return true;
+}
+
+/* An open-addressing table over the hour entries, twice their cap, so a
+ * log of many events costs one probe or two per event. */
+#define HOUR_SLOTS (2 * MD_MODEL_MAX_HOURS)
+
+static size_t
+hour_hash(const char *cat, const char *hour, const char *zone)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const char *p = hour; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    for (const char *p = zone; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    h ^= (uint32_t)((uintptr_t)cat >> 4);
+    return (h * 2654435761u) % HOUR_SLOTS;
+}
+
+/* Count one event of category cat at timestamp ts in its hour. */
+static void
+count_hour(struct md_model *m, const char *cat, const struct md_field *ts)
+{
+    char hour[14], zone[8];
+    if (!ts || ts->type != MD_V_STR || !hour_of(ts->s, ts->len, hour, zone)) {
+        m->hours_untimed++;
+        return;
+    }
+    if (!m->hour_slots &&
+        !(m->hour_slots = calloc(HOUR_SLOTS, sizeof *m->hour_slots))) {
+        m->hours_dropped++;
+        return;
+    }
+    size_t k = hour_hash(cat, hour, zone);
+    for (; m->hour_slots[k]; k = (k + 1) % HOUR_SLOTS) {
+        struct md_log_hour *h = &m->hours[m->hour_slots[k] - 1];
+        if (h->category == cat && !strcmp(h->hour, hour) &&
+            !strcmp(h->zone, zone)) {
+            h->count++;
+            return;
+        }
+    }
+    if (m->nhours == MD_MODEL_MAX_HOURS) {
+        m->hours_dropped++;
+        return;
+    }
+    if (m->nhours == m->caphours) {
+        size_t cap = m->caphours ? 2 * m->caphours : 64;
+        struct md_log_hour *p = realloc(m->hours, cap * sizeof *p);
+        if (!p) {
+            m->hours_dropped++;
+            return;
+        }
+        m->hours = p;
+        m->caphours = cap;
+    }
+    struct md_log_hour *h = &m->hours[m->nhours++];
+    m->hour_slots[k] = (uint16_t)m->nhours;
+    memcpy(h->hour, hour, sizeof h->hour);
+    memcpy(h->zone, zone, sizeof h->zone);
+    h->category = cat;
+    h->count = 1;
+}
+
+const struct md_log_hour *
+md_model_log_hours(const struct md_model *m, size_t *n, uint64_t *untimed,
+                   uint64_t *dropped)
+{
+    *n = m->nhours;
+    *untimed = m->hours_untimed;
+    *dropped = m->hours_dropped;
+    return m->hours;
+}
+
 static struct cat *
 cat_of(struct md_model *m, const char *category)
 {
@@ -771,6 +983,7 @@ log_hit(void *user, const char *category)
     if (!ts || ts->type != MD_V_STR)
         ts = field(m->log_ev, "time_created");
     struct md_fact *t = ts && ts->type == MD_V_STR ? fact_of(m, ts) : NULL;
+    count_hour(m, c->name, ts);
     if (t && !c->first)
         c->first = t;
     if (t)
@@ -809,6 +1022,8 @@ void
 md_model_add(void *model, const struct md_evidence *ev)
 {
     struct md_model *m = model;
+    if (ev->input)
+        host_from_names(m, ev->input);
     if (kind_is(ev, "log.record") || kind_is(ev, "event.record") ||
         kind_is(ev, "nwcheck.web"))
         m->log_seq++; /* one event, however many of its fields match */
@@ -823,6 +1038,7 @@ md_model_add(void *model, const struct md_evidence *ev)
         return;
     }
     if (kind_is(ev, "event.record")) {
+        host_from_event(m, ev);
         classify(m, ev, "data");
         classify(m, ev, "message");
         return;
@@ -845,7 +1061,8 @@ md_model_add(void *model, const struct md_evidence *ev)
         return;
     if (kind_is(ev, "reg.value") && !md_is_agent_key(ev->key) &&
         !md_name_contains(ev->key, "Internet Settings") &&
-        dotnet_tls_view(ev->key) < 0 && !(field(ev, "data") &&
+        dotnet_tls_view(ev->key) < 0 && !is_computer_name(ev) &&
+        !(field(ev, "data") &&
                                           field(ev, "data")->type ==
                                               MD_V_SECRET))
         return; /* not a value the model reads: do not copy it */
@@ -879,6 +1096,10 @@ md_model_finish(struct md_model *m)
 {
     struct md_arena *a = &m->arena;
     struct md_fact *root = m->root;
+
+    if (m->host_rank != HOST_NONE)
+        set(m, obj(m, root, "host"), "name", str_fact(m, m->host), m->host_ev,
+            "host.name");
 
     /* A: set when there is a server and the switch is not off. */
     struct md_fact *agent = obj(m, root, "agent");

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "marsdiag/redact.h"
+
 void
 md_write_tool_json(struct md_json *j)
 {
@@ -30,7 +32,8 @@ md_json_masked(struct md_json *j, const char *s, size_t len)
 }
 
 static void
-write_field(struct md_json *j, const struct md_field *f)
+write_field(struct md_json *j, const struct md_field *f,
+            const struct md_redactor *rd)
 {
     md_json_key(j, f->name);
     switch (f->type) {
@@ -38,7 +41,7 @@ write_field(struct md_json *j, const struct md_field *f)
         md_json_null(j);
         break;
     case MD_V_STR:
-        md_json_masked(j, f->s, f->len);
+        md_json_redacted(j, rd, f->s, f->len);
         break;
     case MD_V_INT:
         md_json_int(j, f->i);
@@ -55,57 +58,70 @@ write_field(struct md_json *j, const struct md_field *f)
     }
 }
 
+/* A string from the bundle, or null. */
+static void
+redacted_z(struct md_json *j, const struct md_redactor *rd, const char *s)
+{
+    if (s)
+        md_json_redacted(j, rd, s, strlen(s));
+    else
+        md_json_null(j);
+}
+
 void
-md_write_provenance_json(struct md_json *j, const struct md_evidence *ev)
+md_write_provenance_json(struct md_json *j, const struct md_evidence *ev,
+                         const struct md_redactor *rd)
 {
     md_json_key(j, "path");
-    md_json_strz(j, ev->input ? ev->input->path : NULL);
+    redacted_z(j, rd, ev->input ? ev->input->path : NULL);
     if (ev->line) {
         md_json_key(j, "line");
         md_json_uint(j, ev->line);
     }
     if (ev->key) {
         md_json_key(j, "key");
-        md_json_strz(j, ev->key);
+        redacted_z(j, rd, ev->key);
     }
     if (ev->name) {
         md_json_key(j, "value");
-        md_json_strz(j, ev->name);
+        redacted_z(j, rd, ev->name);
     }
     if (ev->xpath) {
         md_json_key(j, "xpath");
-        md_json_strz(j, ev->xpath);
+        redacted_z(j, rd, ev->xpath);
     }
 }
 
 void
-md_write_evidence_json(struct md_json *j, const struct md_evidence *ev)
+md_write_evidence_json(struct md_json *j, const struct md_evidence *ev,
+                       const struct md_redactor *rd)
 {
     md_json_obj(j);
     md_json_key(j, "kind");
     md_json_strz(j, ev->kind);
-    md_write_provenance_json(j, ev);
+    md_write_provenance_json(j, ev, rd);
     md_json_key(j, "fields");
     md_json_obj(j);
     for (size_t i = 0; i < ev->nfields; i++)
-        write_field(j, &ev->fields[i]);
+        write_field(j, &ev->fields[i], rd);
     md_json_end_obj(j);
     if (ev->text) {
         md_json_key(j, "text");
-        md_json_masked(j, ev->text, ev->text_len);
+        md_json_redacted(j, rd, ev->text, ev->text_len);
     }
     md_json_end_obj(j);
 }
 
 void
-md_write_inputs_json(struct md_json *j, const struct md_bundle *b)
+md_write_inputs_json(struct md_json *j, const struct md_bundle *b,
+                     const struct md_redactor *rd)
 {
     md_json_key(j, "inputs");
     md_json_arr(j);
     for (const struct md_input *in = b->inputs; in; in = in->next) {
         md_json_obj(j);
         md_json_key(j, "path");
-        md_json_strz(j, in->path);
+        redacted_z(j, rd, in->path);
         md_json_key(j, "type");
         md_json_strz(j, in->type);
         md_json_key(j, "encoding");
@@ -141,7 +157,7 @@ md_write_inputs_json(struct md_json *j, const struct md_bundle *b)
                 md_json_strz(j, d->limit);
             }
             md_json_key(j, "message");
-            md_json_strz(j, d->msg);
+            redacted_z(j, rd, d->msg);
             md_json_end_obj(j);
         }
         if (in->ndiags_dropped) {
@@ -202,31 +218,51 @@ status_color(const char *status)
     return "";
 }
 
+/* s from the bundle, redacted and scrubbed of terminal controls (nothing
+ * when memory ran out). */
 static void
-text_input(FILE *f, const struct md_input *in, bool color)
+put(FILE *f, const struct md_redactor *rd, const char *s)
+{
+    size_t n;
+    char *m = md_redactor_apply(rd, s, strlen(s), &n);
+    if (m) {
+        md_text_scrub(m, n);
+        fwrite(m, 1, n, f);
+    }
+    free(m);
+}
+
+static void
+text_input(FILE *f, const struct md_input *in, bool color,
+           const struct md_redactor *rd)
 {
     const char *st = md_input_status(in);
     const char *c = color ? status_color(st) : "";
-    fprintf(f, "  %s%-10s%s %-10s %-9s %s", c, st, *c ? "\033[0m" : "",
-            in->type ? in->type : "-", in->encoding ? in->encoding : "-",
-            in->path);
+    fprintf(f, "  %s%-10s%s %-10s %-9s ", c, st, *c ? "\033[0m" : "",
+            in->type ? in->type : "-", in->encoding ? in->encoding : "-");
+    put(f, rd, in->path);
     if (in->records)
         fprintf(f, "  (%llu record%s)", (unsigned long long)in->records,
                 in->records == 1 ? "" : "s");
     fputc('\n', f);
     for (const struct md_diag *d = in->diags; d; d = d->next) {
-        fprintf(f, "      %s: %s", md_grade_str(d->grade), in->path);
+        fprintf(f, "      %s: ", md_grade_str(d->grade));
+        put(f, rd, in->path);
         if (d->line)
             fprintf(f, ":%llu", (unsigned long long)d->line);
-        fprintf(f, ": %s\n", d->msg);
+        fputs(": ", f);
+        put(f, rd, d->msg);
+        fputc('\n', f);
     }
     if (in->ndiags_dropped)
         fprintf(f, "      (%zu more diagnostics)\n", in->ndiags_dropped);
 }
 
 void
-md_write_report_text(FILE *f, const struct md_bundle *b, bool color)
+md_write_report_text(FILE *f, const struct md_bundle *b,
+                     const struct md_render *r)
 {
+    bool color = r->color;
     size_t nst[5] = {0};
     static const char *const names[5] = {"parsed", "partial", "damaged",
                                          "unreadable", "skipped"};
@@ -234,10 +270,13 @@ md_write_report_text(FILE *f, const struct md_bundle *b, bool color)
         for (int k = 0; k < 5; k++)
             if (strcmp(md_input_status(in), names[k]) == 0)
                 nst[k]++;
-    fprintf(f, "%s%s%s\n", color ? "\033[1m" : "", b->path,
-            color ? "\033[0m" : "");
+    fputs(color ? "\033[1m" : "", f);
+    put(f, r->redactor, b->path);
+    fputs(color ? "\033[0m\n" : "\n", f);
     if (b->status != MD_OK) {
-        fprintf(f, "  error: %s\n", b->error);
+        fputs("  error: ", f);
+        put(f, r->redactor, b->error);
+        fputc('\n', f);
         return;
     }
     fprintf(f, "  %zu inputs: %zu parsed, %zu partial, %zu damaged, "
@@ -247,8 +286,8 @@ md_write_report_text(FILE *f, const struct md_bundle *b, bool color)
     /* Problems first, so they are seen; then the rest in walk order. */
     for (const struct md_input *in = b->inputs; in; in = in->next)
         if (in->has_diag && in->worst >= MD_GRADE_WARN)
-            text_input(f, in, color);
+            text_input(f, in, color, r->redactor);
     for (const struct md_input *in = b->inputs; in; in = in->next)
         if (!(in->has_diag && in->worst >= MD_GRADE_WARN))
-            text_input(f, in, color);
+            text_input(f, in, color, r->redactor);
 }

@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const struct md_schema_entry schema[] = {
-    {"host.name", MD_F_STR, "computer name, when a capture states it"},
+    {"host.name", MD_F_STR, "computer name: registry ComputerName, an event's <Computer>, else the {NAME}_ prefix of collector files or NAME_MARS_ of the bundle"},
     {"agent.version", MD_F_STR, "MARS agent version (registry or log)"},
 
     {"agent.proxy.set", MD_F_BOOL,

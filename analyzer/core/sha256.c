@@ -11,6 +11,7 @@
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <cpuid.h>
 #include <immintrin.h>
+#include <pthread.h>
 #define HAVE_SHA_NI 1
 #endif
 
@@ -98,18 +99,26 @@ blocks_ni(uint32_t *state, const unsigned char *p, size_t n)
     _mm_storeu_si128((__m128i *)&state[4], s1);
 }
 
+/* Asked once per process: batch workers hash bundles at the same time,
+ * and an unsynchronised "cached" flag would be a data race (C11 7.17). */
+static pthread_once_t sha_ni_once = PTHREAD_ONCE_INIT;
+static bool sha_ni;
+
+static void
+detect_sha_ni(void)
+{
+    unsigned a, b, c, d;
+    bool sha = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b >> 29 & 1);
+    bool sse = __get_cpuid(1, &a, &b, &c, &d) && (c >> 19 & 1) &&
+               (c >> 9 & 1);
+    sha_ni = sha && sse;
+}
+
 static bool
 have_sha_ni(void)
 {
-    static int cached = -1;
-    if (cached < 0) {
-        unsigned a, b, c, d;
-        bool sha = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b >> 29 & 1);
-        bool sse = __get_cpuid(1, &a, &b, &c, &d) && (c >> 19 & 1) &&
-                   (c >> 9 & 1);
-        cached = sha && sse; /* a benign race: every thread computes 1 */
-    }
-    return cached == 1;
+    pthread_once(&sha_ni_once, detect_sha_ni);
+    return sha_ni;
 }
 #endif
 

@@ -55,6 +55,9 @@ struct ps_state {
     bool is_cmd;     /* .cmd/.bat: cmd.exe syntax */
     bool name_ctx;   /* the file name mentions OBMachineSetting */
     bool in_comment; /* inside <# ... #> */
+    bool changes;    /* md_parser_pscapture_changes: report statements */
+    bool transcript; /* prompts seen: unprompted lines are output */
+    bool stmt_report; /* report the open statement (changes mode) */
     bool stmt_open;  /* a statement continues on the next line */
     bool stmt_cut;   /* ... and passed 'record_bytes' */
     uint64_t stmt_line;
@@ -555,6 +558,7 @@ static void
 run_statement(struct md_parse_ctx *ctx, struct ps_state *st)
 {
     st->stmt_open = false;
+    st->seen.statements = st->stmt_report;
     md_ps_statement(ctx, st->stmt.ptr ? st->stmt.ptr : "", st->stmt.len,
                     st->stmt_line, st->is_cmd, &st->seen);
     md_buf_reset(&st->stmt);
@@ -592,20 +596,42 @@ continue_statement(struct md_parse_ctx *ctx, struct ps_state *st,
         run_statement(ctx, st);
 }
 
+/* A transcript's frame: its row of asterisks and its start and end
+ * lines. Seeing one says the file is a transcript. */
+static bool
+transcript_frame(struct ps_state *st, struct md_slice t)
+{
+    size_t stars = 0;
+    while (stars < t.len && t.ptr[stars] == '*')
+        stars++;
+    if (stars == t.len ||
+        md_slice_istarts(t, "Windows PowerShell transcript")) {
+        st->transcript = true;
+        return true;
+    }
+    return false;
+}
+
 static void
 command_line(struct md_parse_ctx *ctx, struct ps_state *st, const char *s,
              size_t len)
 {
     struct md_slice t = md_slice_trim(md_slice_of(s, len));
-    if (strip_prompt(&t)) {
+    bool prompted = strip_prompt(&t);
+    if (prompted) {
         /* Output after a new prompt belongs to that command. */
         st->seen.get_setting = md_slice_ifind(t, "OBMachineSetting") >= 0 ||
                                md_slice_ifind(t, "ProxySetting") >= 0;
+        st->transcript = true;
     }
     if (st->is_cmd && t.len && t.ptr[0] == '@')
         t = md_slice_trim(md_slice_of(t.ptr + 1, t.len - 1));
     if (!t.len || is_comment(st, t))
         return;
+    if (st->changes && transcript_frame(st, t))
+        return;
+    /* In a transcript, what follows no prompt is a command's output. */
+    st->stmt_report = st->changes && (prompted || !st->transcript);
     if (t.ptr[t.len - 1] == continuation_char(st)) {
         md_buf_reset(&st->stmt);
         st->stmt_open = true;
@@ -614,6 +640,7 @@ command_line(struct md_parse_ctx *ctx, struct ps_state *st, const char *s,
         stmt_add(ctx, st, md_slice_of(t.ptr, t.len - 1));
         return;
     }
+    st->seen.statements = st->stmt_report;
     md_ps_statement(ctx, t.ptr, t.len, ctx->line, st->is_cmd, &st->seen);
 }
 
@@ -687,6 +714,14 @@ ps_begin(struct md_parse_ctx *ctx, void *state)
 }
 
 static enum md_status
+ps_begin_changes(struct md_parse_ctx *ctx, void *state)
+{
+    struct ps_state *st = state;
+    st->changes = true;
+    return ps_begin(ctx, state);
+}
+
+static enum md_status
 ps_end(struct md_parse_ctx *ctx, void *state)
 {
     struct ps_state *st = state;
@@ -725,6 +760,22 @@ const struct md_parser md_parser_pscapture = {
     .bid = ps_bid,
     .state_size = sizeof(struct ps_state),
     .begin = ps_begin,
+    .line = ps_line,
+    .end = ps_end,
+};
+
+static int
+no_bid(const struct md_sniff *s)
+{
+    (void)s;
+    return 0;
+}
+
+const struct md_parser md_parser_pscapture_changes = {
+    .name = "pscapture",
+    .bid = no_bid,
+    .state_size = sizeof(struct ps_state),
+    .begin = ps_begin_changes,
     .line = ps_line,
     .end = ps_end,
 };

@@ -14,9 +14,13 @@
 
 #include "parser.h"
 
-/* What the command side reports back to the line side. */
+/* What the command side reports back to the line side, and (statements)
+ * what the line side asks of it. */
 struct md_ps_seen {
     bool get_setting; /* a Get-OBMachineSetting command (or its ProxySetting) */
+    /* In: report every statement that changes nothing as a
+     * change.statement record saying why (md_parser_pscapture_changes). */
+    bool statements;
 };
 
 /*
@@ -29,5 +33,15 @@ void md_ps_statement(struct md_parse_ctx *ctx, const char *s, size_t len,
 
 /* Does text (a file's head) contain one of the commands handled above? */
 bool md_ps_head_has_command(const char *text, size_t len);
+
+/*
+ * The same parser for a planned change (marsdiag review): it also emits a
+ * change.statement record for every statement that changes no proxy
+ * setting, with why ("ignored": understood and harmless; "not_understood"),
+ * so that nothing in a change file goes unmentioned. In a transcript only
+ * prompted lines are statements; the rest is output. Not registered (it
+ * never bids): the review forces it.
+ */
+extern const struct md_parser md_parser_pscapture_changes;
 
 #endif

@@ -58,6 +58,10 @@ struct piece {
     bool mask_overflow;
     struct secure sec[MAX_SECURE];
     size_t nsec;
+    bool statements;     /* md_ps_seen.statements: a review's change file */
+    size_t nchange;      /* change.* records emitted for this piece */
+    const char *why;     /* why a handler made no change (review) */
+    bool not_understood; /* ... and whether it could not read it at all */
 };
 
 static void run_statement(struct md_parse_ctx *ctx, const char *s, size_t len,
@@ -328,8 +332,18 @@ new_record(struct piece *p, const char *kind)
 static void
 emit(struct piece *p, struct md_evidence *ev)
 {
+    if (ev && strncmp(ev->kind, "change.", 7) == 0)
+        p->nchange++;
     set_excerpt(p, ev);
     md_ev_emit(p->ctx, ev);
+}
+
+/* A handler read the command and it changes no proxy setting. */
+static void
+decline(struct piece *p, bool understood, const char *why)
+{
+    p->why = why;
+    p->not_understood = !understood;
 }
 
 static void
@@ -481,19 +495,24 @@ struct arg {
 };
 
 /* Named and positional arguments of a cmdlet into out[id]; positions[]
- * lists the ids of positional parameters. */
+ * lists the ids of positional parameters. *unknown gets the first
+ * parameter that is not the cmdlet's (or is ambiguous), or NULL. */
 static void
 parse_cmdlet(struct piece *p, size_t k, const struct param *params,
              size_t nparams, const int *positions, size_t npos,
-             struct arg *out, size_t nout, bool *switch_on, int switch_id)
+             struct arg *out, size_t nout, bool *switch_on, int switch_id,
+             const struct tok **unknown)
 {
     size_t pos = 0;
+    *unknown = NULL;
     for (size_t j = k + 1; j < p->n; j++) {
         const struct tok *t = &p->t[j];
         const struct param *pm = NULL;
         const char *att;
         size_t attlen;
         int id = match_param(t, params, nparams, &pm, &att, &attlen);
+        if (id == P_UNKNOWN && !*unknown)
+            *unknown = t;
         if (id == P_NOT_PARAM) {
             while (pos < npos && out[positions[pos]].v)
                 pos++;
@@ -555,6 +574,15 @@ static const struct param ob_params[] = {
     {"Verbose", -1, false},
     {"Debug", -1, false},
     {"ErrorAction", -1, true},
+    /* The other common parameters, so that only a true typo is unknown. */
+    {"WarningAction", -1, true},
+    {"InformationAction", -1, true},
+    {"ErrorVariable", -1, true},
+    {"WarningVariable", -1, true},
+    {"InformationVariable", -1, true},
+    {"OutVariable", -1, true},
+    {"OutBuffer", -1, true},
+    {"PipelineVariable", -1, true},
 };
 
 static void
@@ -589,11 +617,28 @@ do_set_ob(struct piece *p, size_t k)
     static const int positions[] = {OB_SERVER, OB_PORT, OB_USER, OB_PASSWORD};
     struct arg a[OB_N] = {{0}};
     bool no_proxy = false;
+    const struct tok *unknown;
     parse_cmdlet(p, k, ob_params, sizeof ob_params / sizeof ob_params[0],
-                 positions, 4, a, OB_N, &no_proxy, OB_NOPROXY);
+                 positions, 4, a, OB_N, &no_proxy, OB_NOPROXY, &unknown);
+    if (unknown && p->statements) {
+        /* PowerShell refuses the whole command, so a planned change must
+         * not count it as done. */
+        decline(p, false,
+                md_arena_printf(p->ctx->scratch,
+                                "unknown parameter '%.*s': PowerShell "
+                                "refuses the command",
+                                (int)(unknown->vlen > 64 ? 64
+                                                         : unknown->vlen),
+                                unknown->v));
+        return;
+    }
     if (!no_proxy && !a[OB_SERVER].v && !a[OB_PORT].v && !a[OB_USER].v &&
-        !a[OB_PASSWORD].v && !a[OB_BYPASS].v)
-        return; /* throttling or passphrase, not the proxy */
+        !a[OB_PASSWORD].v && !a[OB_BYPASS].v) {
+        if (!p->why)
+            decline(p, true, "not a proxy change (throttling, passphrase "
+                             "or other machine settings)");
+        return;
+    }
     struct md_evidence *ev = new_record(p, "change.agent_proxy");
     md_ev_strz(ev, "command", "Set-OBMachineSetting");
     md_ev_bool(ev, "no_proxy", no_proxy);
@@ -605,7 +650,7 @@ do_set_ob(struct piece *p, size_t k)
     field(ev, "bypass", a[OB_BYPASS].v, a[OB_BYPASS].len);
     emit(p, ev);
     if (plain)
-        plaintext(p, "Set-OBMachineSetting -ProxyPassword");
+        plaintext(p, "Set-OBMachineSetting (-ProxyPassword)");
 }
 
 /* ---- MARSAgentInstaller.exe /ph /po /pu /pw --------------------------- */
@@ -670,8 +715,11 @@ do_installer(struct piece *p, size_t k)
             break;
         }
     }
-    if (!any)
+    if (!any) {
+        decline(p, true, "installer command line without proxy switches "
+                         "(/ph /po /pu /pw)");
         return;
+    }
     const struct arg *pw = &val[3];
     bool plain = pw->v && pw->len && !is_reference(pw->v, pw->len);
     if (plain) {
@@ -692,7 +740,7 @@ do_installer(struct piece *p, size_t k)
     md_ev_null(ev, "bypass");
     emit(p, ev);
     if (plain)
-        plaintext(p, "installer /pw");
+        plaintext(p, "installer (/pw)");
 }
 
 /* ---- SetMarsProxy.exe address port [user password] [bypass] ---------- */
@@ -703,8 +751,10 @@ do_setmarsproxy(struct piece *p, size_t k)
     /* Argument meaning by count, as in ASR's SetMarsProxy Program.cs. */
     size_t n = p->n - k - 1;
     const struct tok *a = p->t + k + 1;
-    if (n == 0)
+    if (n == 0) {
+        decline(p, false, "SetMarsProxy.exe without arguments");
         return;
+    }
     struct md_evidence *ev = new_record(p, "change.agent_proxy");
     md_ev_strz(ev, "command", "SetMarsProxy");
     bool no_proxy = n == 1 && tok_is(&a[0], "noproxy");
@@ -748,19 +798,29 @@ keyed(const struct tok *t, const char *key, size_t *len)
 static void
 do_netsh(struct piece *p, size_t k)
 {
-    if (k + 3 >= p->n || !tok_is(&p->t[k + 1], "winhttp"))
+    if (k + 3 >= p->n || !tok_is(&p->t[k + 1], "winhttp")) {
+        decline(p, true, "not a WinHTTP proxy command");
         return;
+    }
     const struct tok *verb = &p->t[k + 2];
     const char *action = tok_is(verb, "set")      ? "set"
                          : tok_is(verb, "reset")  ? "reset"
                          : tok_is(verb, "import") ? "import"
                                                   : NULL;
-    if (!action)
+    if (!action) {
+        decline(p, true, tok_is(verb, "show") ? "reads settings, changes "
+                                                "nothing"
+                                              : "not a WinHTTP proxy change");
         return;
+    }
     if (!tok_is(&p->t[k + 3], "proxy")) {
-        if (tok_is(&p->t[k + 3], "advproxy"))
+        if (tok_is(&p->t[k + 3], "advproxy")) {
             md_parse_diag(p->ctx, MD_GRADE_INFO, MD_OK,
                           "netsh winhttp %s advproxy is not parsed", action);
+            decline(p, false, "netsh winhttp advproxy is not supported");
+        } else {
+            decline(p, false, "not a WinHTTP proxy command");
+        }
         return;
     }
     const char *server = NULL, *bypass = NULL, *source = NULL;
@@ -812,7 +872,8 @@ looks_secret(const char *name, size_t len)
 /* One change.reg record; key as written, normalised when it has a hive. */
 static void
 emit_reg(struct piece *p, const char *action, const char *key, size_t klen,
-         const struct arg *name, const char *type, const struct arg *data)
+         const struct arg *name, const char *type, const struct arg *data,
+         bool all_values)
 {
     struct md_regpath rp;
     bool ok = md_regpath_parse(p->ctx->scratch, key, klen, &rp);
@@ -841,6 +902,8 @@ emit_reg(struct piece *p, const char *action, const char *key, size_t klen,
         field(ev, "data", data->v, data->len);
     md_ev_strz(ev, "scope", md_reg_scope_str(ok ? rp.scope : MD_SCOPE_OTHER));
     md_ev_strz(ev, "sid", ok ? rp.sid : NULL);
+    if (all_values)
+        md_ev_bool(ev, "all_values", true);
     emit(p, ev);
     if (plain)
         plaintext(p, "registry password value");
@@ -857,18 +920,36 @@ is_switch(const struct tok *t, const char *sw)
 static void
 do_reg(struct piece *p, size_t k)
 {
-    if (k + 2 >= p->n)
+    const struct tok *verb = k + 1 < p->n ? &p->t[k + 1] : NULL;
+    if (verb && (tok_is(verb, "query") || tok_is(verb, "export") ||
+                 tok_is(verb, "compare"))) {
+        decline(p, true, "reads the registry, changes nothing");
         return;
+    }
+    if (verb && tok_is(verb, "import")) {
+        decline(p, false, "imports a .reg file that is not part of this "
+                          "change: review that file with --change");
+        return;
+    }
+    if (k + 2 >= p->n) {
+        decline(p, false, "reg command without a key");
+        return;
+    }
     bool add = tok_is(&p->t[k + 1], "add");
-    if (!add && !tok_is(&p->t[k + 1], "delete"))
+    if (!add && !tok_is(&p->t[k + 1], "delete")) {
+        decline(p, false, "not a reg add or reg delete");
         return;
+    }
     const struct tok *key = NULL;
     struct arg name = {0}, data = {0};
     const char *type = NULL;
+    bool all_values = false;
     for (size_t j = k + 2; j < p->n; j++) {
         const struct tok *t = &p->t[j];
         bool more = j + 1 < p->n;
-        if (is_switch(t, "/v") && more) {
+        if (is_switch(t, "/va")) {
+            all_values = true; /* reg delete: every value, no subkey */
+        } else if (is_switch(t, "/v") && more) {
             const struct tok *nt = &p->t[++j];
             name = (struct arg){nt, nt->v, nt->vlen};
         } else if (is_switch(t, "/ve")) {
@@ -886,13 +967,16 @@ do_reg(struct piece *p, size_t k)
             key = t;
         }
     }
-    if (!key)
+    if (!key) {
+        decline(p, false, "reg command without a key");
         return;
+    }
     if (add && name.v && !type)
         type = "REG_SZ"; /* reg add's default */
     if (!add)
         data = (struct arg){0};
-    emit_reg(p, add ? "add" : "delete", key->v, key->vlen, &name, type, &data);
+    emit_reg(p, add ? "add" : "delete", key->v, key->vlen, &name, type, &data,
+             !add && all_values);
 }
 
 /* Set-ItemProperty / New-ItemProperty -Path HKLM:\... -Name -Value */
@@ -931,10 +1015,13 @@ do_itemprop(struct piece *p, size_t k)
 {
     static const int positions[] = {IP_PATH, IP_NAME, IP_VALUE};
     struct arg a[IP_N] = {{0}};
+    const struct tok *unknown;
     parse_cmdlet(p, k, ip_params, sizeof ip_params / sizeof ip_params[0],
-                 positions, 3, a, IP_N, NULL, -1000);
-    if (!a[IP_PATH].v || !a[IP_NAME].v)
+                 positions, 3, a, IP_N, NULL, -1000, &unknown);
+    if (!a[IP_PATH].v || !a[IP_NAME].v) {
+        decline(p, false, "no -Path or no -Name");
         return;
+    }
     /* HKLM:\x, Registry::HKEY_LOCAL_MACHINE\x,
      * Microsoft.PowerShell.Core\Registry::HKLM\x */
     struct md_slice path = md_slice_of(a[IP_PATH].v, a[IP_PATH].len);
@@ -947,8 +1034,11 @@ do_itemprop(struct piece *p, size_t k)
     } else {
         const char *colon = memchr(path.ptr, ':', path.len);
         size_t hl = colon ? (size_t)(colon - path.ptr) : 0;
-        if (!colon || hl < 3 || hl > 4 || md_strncasecmp(path.ptr, "HK", 2))
-            return; /* not a registry path */
+        if (!colon || hl < 3 || hl > 4 ||
+            md_strncasecmp(path.ptr, "HK", 2)) {
+            decline(p, true, "not a registry path");
+            return;
+        }
         key = md_arena_alloc(p->ctx->scratch, path.len);
         if (!key)
             return;
@@ -963,7 +1053,80 @@ do_itemprop(struct piece *p, size_t k)
             type = md_arena_strndup(p->ctx->scratch, a[IP_TYPE].v,
                                     a[IP_TYPE].len);
     }
-    emit_reg(p, "add", key, klen, &a[IP_NAME], type, &a[IP_VALUE]);
+    emit_reg(p, "add", key, klen, &a[IP_NAME], type, &a[IP_VALUE], false);
+}
+
+/* ---- statements that change nothing (review) ------------------------ */
+
+static bool
+tok_in(const struct tok *t, const char *const *words, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!t->quoted && tok_is(t, words[i]))
+            return true;
+    return false;
+}
+
+/* Why a statement nobody handled changes no proxy setting. Sets
+ * *understood to false when marsdiag cannot tell what it does. */
+static const char *
+why_unchanged(struct piece *p, size_t k, bool printed, bool *understood)
+{
+    static const char *const control[] = {
+        "if", "elseif", "else", "foreach", "for", "while", "do", "until",
+        "switch", "try", "catch", "finally", "trap", "function", "filter",
+        "param", "begin", "process", "end", "goto", "return", "break",
+        "continue"};
+    static const char *const harmless[] = {
+        "exit", "pause", "cls", "Clear-Host", "cd", "Set-Location",
+        "Push-Location", "Pop-Location", "Start-Sleep", "timeout",
+        "Import-Module", "Start-Transcript", "Stop-Transcript", "setlocal",
+        "endlocal", "Read-Host", "Test-Connection", "Test-NetConnection",
+        "Invoke-WebRequest", "ping", "nslookup"};
+    static const char *const service[] = {"Restart-Service", "Start-Service",
+                                          "Stop-Service"};
+    const struct tok *t = &p->t[k];
+    const struct tok *next = k + 1 < p->n ? &p->t[k + 1] : NULL;
+    *understood = true;
+    if (p->why) {
+        *understood = !p->not_understood;
+        return p->why;
+    }
+    if (printed)
+        return "prints text, changes nothing";
+    if (!t->quoted && t->v[0] == '$' &&
+        (memchr(t->v, '=', t->vlen) || (next && tok_is(next, "="))))
+        return "assigns a variable (commands that use it are reviewed)";
+    if (md_strncasecmp(t->v, "Get-", 4) == 0)
+        return "reads settings, changes nothing";
+    if (tok_in(t, service, 3) ||
+        ((cmd_is(t, "net") || cmd_is(t, "sc")) && next &&
+         (tok_is(next, "stop") || tok_is(next, "start"))))
+        return "starts or stops a service (the agent reads its proxy "
+               "settings when it starts)";
+    if (tok_in(t, harmless, sizeof harmless / sizeof harmless[0]))
+        return "changes no setting";
+    *understood = false;
+    if (tok_in(t, control, sizeof control / sizeof control[0]))
+        return "control flow is not evaluated: the commands in its blocks "
+               "are reviewed as if each ran once";
+    return md_arena_printf(p->ctx->scratch, "unknown command '%.*s'",
+                           (int)(t->vlen > 64 ? 64 : t->vlen), t->v);
+}
+
+/* A change.statement record: the piece, and why it changes nothing. */
+static void
+report_unchanged(struct piece *p, size_t k, bool printed)
+{
+    if (k >= p->n)
+        return;
+    bool understood;
+    const char *why = why_unchanged(p, k, printed, &understood);
+    struct md_evidence *ev = new_record(p, "change.statement");
+    md_ev_str(ev, "command", p->t[k].v, p->t[k].vlen);
+    md_ev_strz(ev, "status", understood ? "ignored" : "not_understood");
+    md_ev_strz(ev, "reason", why);
+    emit(p, ev);
 }
 
 /* ---- dispatch -------------------------------------------------------- */
@@ -976,6 +1139,7 @@ run_piece(struct piece *p, struct md_ps_seen *seen, int depth)
                       "command has more than %d arguments; the rest ignored",
                       MAX_TOKENS);
     find_secure_strings(p);
+    p->statements = seen->statements;
     size_t k = 0;
     /* Call operators and wrappers: & "x.exe", . x, call x, start /wait x,
      * cmd /c "x". */
@@ -1015,6 +1179,7 @@ run_piece(struct piece *p, struct md_ps_seen *seen, int depth)
             do_set_ob(p, j);
         } else if (cmd_is(t, "Get-OBMachineSetting")) {
             seen->get_setting = true;
+            decline(p, true, "reads settings, changes nothing");
         } else if (cmd_is(t, "MARSAgentInstaller")) {
             do_installer(p, j); /* also after Start-Process -FilePath */
         } else if (cmd_is(t, "SetMarsProxy")) {
@@ -1031,6 +1196,8 @@ run_piece(struct piece *p, struct md_ps_seen *seen, int depth)
         }
         break;
     }
+    if (p->statements && !p->nchange)
+        report_unchanged(p, k, printed);
     for (size_t s = 0; s < p->nsec; s++)
         if (!p->sec[s].attributed)
             plaintext(p, "ConvertTo-SecureString -AsPlainText");

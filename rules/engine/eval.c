@@ -266,6 +266,19 @@ md_expr_free(struct md_expr *e)
     free(e);
 }
 
+/* Give every node of the tree an id, for traces. */
+static void
+number(struct md_expr *e, struct node *n)
+{
+    if (!n)
+        return;
+    n->id = e->nnodes++;
+    number(e, n->a);
+    number(e, n->b);
+    for (size_t i = 0; i < n->nitems; i++)
+        number(e, n->items[i]);
+}
+
 struct md_expr *
 md_expr_compile_src(const char *text, size_t len, const struct md_limits *lim,
              struct expr_src *src)
@@ -285,6 +298,7 @@ md_expr_compile_src(const char *text, size_t len, const struct md_limits *lim,
         return NULL;
     }
     e->type = (enum md_ftype)t;
+    number(e, e->root);
     return e;
 }
 
@@ -463,11 +477,13 @@ struct ctx {
     const struct md_expr *e;
     struct expr_run *r;
     const struct md_fact *root, *elem;
+    struct expr_slot *trace; /* NULL unless tracing (explain) */
 };
 
-static struct val eval(struct ctx *x, const struct node *n);
+static struct val eval_node(struct ctx *x, const struct node *n);
+static inline struct val eval(struct ctx *x, const struct node *n);
 
-static bool
+static inline bool
 truthy(struct ctx *x, const struct node *n)
 {
     struct val v = eval(x, n);
@@ -549,7 +565,7 @@ eval_match(struct ctx *x, const struct node *n)
 }
 
 static struct val
-eval(struct ctx *x, const struct node *n)
+eval_node(struct ctx *x, const struct node *n)
 {
     switch (n->kind) {
     case N_LIT: {
@@ -599,11 +615,32 @@ eval(struct ctx *x, const struct node *n)
     return null_val;
 }
 
+/* Inline, so the plain evaluator pays a test, not a call, for traces. */
+static inline struct val
+eval(struct ctx *x, const struct node *n)
+{
+    struct val v = eval_node(x, n);
+    if (x->trace) {
+        x->trace[n->id].done = true;
+        x->trace[n->id].v = v;
+    }
+    return v;
+}
+
 struct val
 md_expr_eval(const struct md_expr *e, struct expr_run *r,
           const struct md_fact *root, const struct md_fact *elem)
 {
-    struct ctx x = {e, r, root, elem};
+    struct ctx x = {e, r, root, elem, NULL};
+    return eval(&x, e->root);
+}
+
+struct val
+md_expr_eval_traced(const struct md_expr *e, struct expr_run *r,
+                    const struct md_fact *root, const struct md_fact *elem,
+                    struct expr_slot *slots)
+{
+    struct ctx x = {e, r, root, elem, slots};
     return eval(&x, e->root);
 }
 
@@ -613,6 +650,19 @@ md_expr_holds(const struct md_expr *e, struct expr_run *r,
 {
     struct val v = md_expr_eval(e, r, root, elem);
     return v.t == MD_F_BOOL && v.i;
+}
+
+const char *
+md_expr_subject(struct md_arena *a, const char *list,
+                const struct md_fact *elem, size_t i)
+{
+    const struct md_fact *id = md_fact_get(elem, "sid");
+    if (!id || id->type != MD_F_STR || !id->s || !id->len)
+        id = md_fact_get(elem, "path");
+    if (id && id->type == MD_F_STR && id->s && id->len)
+        return md_arena_printf(a, "%s[%.*s]", list,
+                               (int)(id->len > 1024 ? 1024 : id->len), id->s);
+    return md_arena_printf(a, "%s[%zu]", list, i);
 }
 
 /* ---- evidence ---------------------------------------------------------------- */

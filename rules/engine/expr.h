@@ -62,6 +62,7 @@ struct node {
     bool agg; /* a [*] path inside count(): all elements, not the bound one */
     enum md_ftype type; /* static type, set by the checker */
     pcre2_code *re;     /* N_MATCH */
+    size_t id;          /* 0..nnodes-1 in its expression (traces) */
 };
 
 /* Parse text[0..len) into an AST in arena a. NULL on error (reported). */
@@ -78,6 +79,7 @@ struct md_expr {
     size_t npaths;
     struct node **matches; /* nodes owning a pcre2_code, to free */
     size_t nmatches;
+    size_t nnodes; /* node ids are 0..nnodes-1 */
     struct md_limits lim;
 };
 
@@ -111,6 +113,20 @@ struct val {
  * null). */
 struct val md_expr_eval(const struct md_expr *e, struct expr_run *r,
                      const struct md_fact *root, const struct md_fact *elem);
+
+/* What one evaluation gave each node, by node id: the value of every
+ * node evaluated; a node an and/or skipped stays !done. */
+struct expr_slot {
+    bool done;
+    struct val v;
+};
+
+/* md_expr_eval recording into slots[0..e->nnodes), zeroed by the caller.
+ * The plain evaluator pays one NULL test per node for this. */
+struct val md_expr_eval_traced(const struct md_expr *e, struct expr_run *r,
+                               const struct md_fact *root,
+                               const struct md_fact *elem,
+                               struct expr_slot *slots);
 bool md_expr_holds(const struct md_expr *e, struct expr_run *r,
                 const struct md_fact *root, const struct md_fact *elem);
 
@@ -125,6 +141,11 @@ void md_evlist_free(struct evlist *l);
 /* Append the evidence of every fact e references, for element elem. */
 bool md_expr_cite(const struct md_expr *e, const struct md_fact *root,
                const struct md_fact *elem, struct evlist *out);
+
+/* A finding's subject: "users[S-1-5-21-...]" when element i of list
+ * names itself (a sid or path string), else "users[2]"; in arena a. */
+const char *md_expr_subject(struct md_arena *a, const char *list,
+                            const struct md_fact *elem, size_t i);
 
 /* The fact a path node denotes (NULL when missing). */
 const struct md_fact *md_expr_path_fact(const struct node *p,

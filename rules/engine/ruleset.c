@@ -635,8 +635,11 @@ static void
 compile_severity_when(struct loader *L, struct rule *r, const struct ynode *n)
 {
     r->sw = md_arena_calloc(&r->a, (n->n + 1) * sizeof *r->sw);
-    if (!r->sw)
+    struct md_rule_sevwhen *info =
+        md_arena_calloc(&r->a, (n->n + 1) * sizeof *info);
+    if (!r->sw || !info)
         return;
+    r->info.severity_when = info;
     for (size_t i = 0; i < n->n; i++) {
         const struct ynode *m = n->kids[i], *when = NULL, *sev = NULL;
         if (m->k != Y_MAP) {
@@ -676,8 +679,12 @@ compile_severity_when(struct loader *L, struct rule *r, const struct ynode *n)
         struct md_expr *e =
             compile_cond(L, when, false, r->when ? r->when->list : NULL);
         if (e && s >= 0) {
+            info[r->nsw].when = md_arena_strdup(&r->a, when->s);
+            info[r->nsw].expr = e;
+            info[r->nsw].severity = (enum md_severity)s;
             r->sw[r->nsw].when = e;
             r->sw[r->nsw++].sev = (enum md_severity)s;
+            r->info.nseverity_when = r->nsw;
         } else {
             md_expr_free(e);
         }
@@ -803,14 +810,22 @@ load_rule(struct loader *L, const struct ynode *n)
     }
     if (v[K_TAGS])
         string_list(L, r, v[K_TAGS], "tags", &r->info.tags, &r->info.ntags);
-    if (v[K_WHEN])
+    if (v[K_WHEN]) {
         r->when = compile_cond(L, v[K_WHEN], true, NULL);
+        r->info.when = md_arena_strndup(
+            &r->a, v[K_WHEN]->s, trimmed_len(v[K_WHEN]->s, v[K_WHEN]->len));
+        r->info.when_expr = r->when;
+    }
     if (v[K_SEVERITY_WHEN] && r->when)
         compile_severity_when(L, r, v[K_SEVERITY_WHEN]);
     if (v[K_MESSAGE] && trimmed_len(v[K_MESSAGE]->s, v[K_MESSAGE]->len) == 0)
         lerr(L, &v[K_MESSAGE]->mark, "'message' is empty");
     else if (v[K_MESSAGE])
         compile_message(L, r, v[K_MESSAGE]);
+    if (v[K_MESSAGE])
+        r->info.message = md_arena_strndup(
+            &r->a, v[K_MESSAGE]->s,
+            trimmed_len(v[K_MESSAGE]->s, v[K_MESSAGE]->len));
     if (L->nerr != before || !r->when || !r->info.id) {
         rule_free(r);
         return;
@@ -1105,20 +1120,6 @@ put_value(struct md_buf *b, const struct md_fact *f)
         md_buf_printf(b, "(%s)", md_ftype_str(f->type));
 }
 
-/* "users[S-1-5-21-...]" when the element names itself, else "users[2]". */
-static const char *
-subject(struct scan *s, const char *list, const struct md_fact *elem,
-        size_t i)
-{
-    const struct md_fact *id = md_fact_get(elem, "sid");
-    if (!id || id->type != MD_F_STR || !id->s || !id->len)
-        id = md_fact_get(elem, "path");
-    if (id && id->type == MD_F_STR && id->s && id->len)
-        return md_arena_printf(&s->a, "%s[%.*s]", list,
-                               (int)(id->len > 1024 ? 1024 : id->len), id->s);
-    return md_arena_printf(&s->a, "%s[%zu]", list, i);
-}
-
 static void
 try_rule(struct scan *s, const struct rule *r, const struct md_fact *elem,
          size_t i)
@@ -1153,7 +1154,7 @@ try_rule(struct scan *s, const struct rule *r, const struct md_fact *elem,
     size_t n = s->msg.len ? md_redact(s->msg.ptr, s->msg.len, text) : 0;
     text[n] = '\0';
     f.message = text;
-    f.subject = elem ? subject(s, r->when->list, elem, i) : NULL;
+    f.subject = elem ? md_expr_subject(&s->a, r->when->list, elem, i) : NULL;
     f.evidence = s->ev.v;
     f.nevidence = s->ev.n;
     s->fn(s->user, &f);

@@ -2,12 +2,21 @@
 # Run one golden CLI case: DIR/cmd holds marsdiag's arguments (one line,
 # shell quoting, paths relative to the repository), DIR/expected the exact
 # standard output, DIR/expected-stderr (when present) the exact standard
-# error, DIR/status the exit status (0 when absent). With MD_UPDATE=1 the
+# error, DIR/status the exit status (0 when absent). DIR/env (optional)
+# holds NAME=VALUE lines put in marsdiag's environment (MARSDIAG_TODAY to
+# pin the date waivers expire against). With MD_UPDATE=1 the
 # expectations are rewritten instead of compared.
 set -u
 dir=$1
 : "${MD_BIN:?MD_BIN must point at marsdiag}"
 eval "set -- $(cat "$dir/cmd")"
+if [ -f "$dir/env" ]; then
+    while IFS= read -r kv; do
+        case $kv in
+        [A-Za-z_]*=*) export "$kv" ;;
+        esac
+    done <"$dir/env"
+fi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 "$MD_BIN" "$@" >"$out" 2>"$out.err"

@@ -2,13 +2,15 @@
  * Fuzz target for the rule loader (rules/engine): the input is one rule
  * file; when it loads, the set is evaluated against a small fixed fact
  * tree with a list, so the expression evaluator and message rendering run
- * too. Seeds: tests/fuzz/corpus/rules/.
+ * too, and each rule's condition is traced (`marsdiag explain`).
+ * Seeds: tests/fuzz/corpus/rules/.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "marsdiag/fact.h"
 #include "marsdiag/rules.h"
+#include "marsdiag/trace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -83,6 +85,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rs) {
         size_t n = 0;
         md_rules_eval(rs, facts(), no_finding, &n);
+        for (size_t i = 0; i < md_ruleset_count(rs); i++) {
+            struct md_arena a = MD_ARENA_INIT;
+            struct md_trace_result res;
+            md_expr_trace(md_ruleset_rule(rs, i)->when_expr, facts(), &a,
+                          &res);
+            md_arena_free(&a);
+        }
         md_ruleset_free(rs);
     }
     return 0;

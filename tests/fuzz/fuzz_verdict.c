@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include "marsdiag/engine.h"
+#include "marsdiag/markdown.h"
+#include "marsdiag/redact.h"
+#include "marsdiag/sarif.h"
 #include "marsdiag/verdict.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -36,10 +39,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
         struct md_verdict v;
         md_engine_scan(e, path, &o, &v);
-        struct md_json j;
-        md_json_init(&j, null, false);
-        md_write_verdict_json(&j, &v, "fuzz", -1);
-        md_write_verdict_text(null, &v, false);
+        /* Every writer, with a strict redactor (the harder path). */
+        struct md_redactor *rd = md_redactor_new();
+        if (rd)
+            md_redactor_add_verdict(rd, &v);
+        struct md_render r = {.rulepack = "fuzz",
+                              .rules = md_engine_rules(e),
+                              .show_suppressed = true,
+                              .inputs = true,
+                              .redactor = rd};
+        md_write_verdicts_json(null, &v, 1, &r);
+        md_write_verdicts_text(null, &v, 1, &r);
+        md_write_verdicts_sarif(null, &v, 1, &r);
+        md_write_verdicts_md(null, &v, 1, &r);
+        md_redactor_free(rd);
         md_verdict_free(&v);
     }
     close(fd);

@@ -193,13 +193,118 @@ test_log_categories(void)
     tu_free(&r);
 }
 
+/* A log record as the errlog parser makes it: message and timestamp. */
+static void
+add_event(struct md_model *m, const char *kind, const char *ts,
+          const char *msg)
+{
+    struct md_evidence ev = {.kind = kind, .nfields = 2};
+    bool is_log = !strcmp(kind, "log.record");
+    ev.fields[0] = (struct md_field){.name = is_log ? "message" : "data",
+                                     .type = MD_V_STR, .s = msg,
+                                     .len = strlen(msg)};
+    ev.fields[1] = (struct md_field){.name = is_log ? "timestamp"
+                                                    : "time_created",
+                                     .type = ts ? MD_V_STR : MD_V_NULL,
+                                     .s = ts, .len = ts ? strlen(ts) : 0};
+    md_model_add(m, &ev);
+}
+
+static void
+test_log_hours(void)
+{
+    struct md_model *m = md_model_new();
+    md_model_set_classifier(m, classify, NULL);
+    add_event(m, "log.record", "2026-11-28T01:58:03.811", "x (407)");
+    add_event(m, "log.record", "2026-11-28T01:59:00.000", "y (407)");
+    add_event(m, "log.record", "2026-11-28T01:59:30.000", "not classified");
+    add_event(m, "log.record", "2026-11-28T02:00:00.000", "z (407)");
+    add_event(m, "log.record", NULL, "no year (407)");
+    add_event(m, "event.record", "2026-11-27T17:00:00.0150000Z", "(407)");
+    add_event(m, "event.record", "2026-11-27 17:10:00+09:00", "(407)");
+    add_event(m, "event.record", "11/27 17:10", "(407)");
+    md_model_finish(m);
+    size_t n;
+    uint64_t untimed, dropped;
+    const struct md_log_hour *h = md_model_log_hours(m, &n, &untimed,
+                                                     &dropped);
+    CHECK_INT(n, 4);
+    CHECK_INT(untimed, 2);
+    CHECK_INT(dropped, 0);
+    if (n == 4) {
+        CHECK_STR(h[0].hour, "2026-11-28T01");
+        CHECK_STR(h[0].zone, "");
+        CHECK_STR(h[0].category, "proxy_auth_required");
+        CHECK_INT(h[0].count, 2);
+        CHECK_STR(h[1].hour, "2026-11-28T02");
+        CHECK_INT(h[1].count, 1);
+        CHECK_STR(h[2].zone, "Z");
+        CHECK_STR(h[3].hour, "2026-11-27T17");
+        CHECK_STR(h[3].zone, "+09:00");
+    }
+    md_model_free(m);
+
+    /* The table is capped: events past it are counted, not kept. */
+    m = md_model_new();
+    md_model_set_classifier(m, classify, NULL);
+    for (int k = 0; k <= MD_MODEL_MAX_HOURS; k++) {
+        char ts[32];
+        snprintf(ts, sizeof ts, "%04d-01-01T%02d:00:00", 1000 + k / 24,
+                 k % 24);
+        add_event(m, "log.record", ts, "(407)");
+    }
+    md_model_log_hours(m, &n, &untimed, &dropped);
+    CHECK_INT(n, MD_MODEL_MAX_HOURS);
+    CHECK_INT(dropped, 1);
+    md_model_free(m);
+}
+
+/* host.name: the registry's ComputerName beats an event's <Computer>,
+ * which beats a collector's {NAME}_ member prefix. */
+static void
+test_host_name(void)
+{
+    static const char log[] =
+        "1A2C\t0F10\t11/28\t09:00:02.377\t69\tA.cs(1)\t\t\t\tNORMAL\tok\r\n";
+    static const char evt[] =
+        "<Events><Event xmlns='http://schemas.microsoft.com/win/2004/08/"
+        "events/event'><System><Provider Name='CloudBackup'/><EventID>1"
+        "</EventID><Level>4</Level><TimeCreated SystemTime='2026-11-28T02:"
+        "00:01Z'/><Computer>WEB09.contoso.local</Computer></System>"
+        "</Event></Events>\r\n";
+    static const char reg[] =
+        REG5 "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\"
+        "ComputerName\\ComputerName]\r\n\"ComputerName\"=\"SQL-01\"\r\n";
+    const char *const caps[] = {"FS07_CBEngineCurr.errlog", log,
+                                "FS07_evt_CloudBackup.xml", evt,
+                                "FS07__Azure Recovery Services_Registry.reg",
+                                reg};
+    struct tu_run r[3];
+    for (size_t n = 1; n <= 3; n++) {
+        struct md_model *m = model_of(r, caps, n);
+        static const char *const want[] = {"FS07", "WEB09", "SQL-01"};
+        CHECK_STR(s(m, "host.name"), want[n - 1]);
+        CHECK_INT(f(m, "host.name")->nev, n == 1 ? 0 : 1);
+        md_model_free(m);
+        for (size_t k = 0; k < n; k++)
+            tu_free(&r[k]);
+    }
+    /* No name anywhere: no fact, never a guess. */
+    const char *const anon[] = {"CBEngineCurr.errlog", log};
+    struct md_model *m = model_of(r, anon, 1);
+    CHECK(!f(m, "host.name"));
+    md_model_free(m);
+    tu_free(&r[0]);
+}
+
 int
 main(void)
 {
     static const struct tu_test tests[] = {
         TU_TEST(test_conflict),        TU_TEST(test_per_machine),
         TU_TEST(test_blob_over_legacy), TU_TEST(test_users_and_missing),
-        TU_TEST(test_log_categories),
+        TU_TEST(test_log_categories), TU_TEST(test_log_hours),
+        TU_TEST(test_host_name),
     };
     return tu_main(tests, sizeof tests / sizeof tests[0]);
 }

@@ -150,7 +150,7 @@ test_transcript(void)
     CHECK_INT(ev ? ev->line : 0, 14);
     ev = tu_find(&r, "secret.plaintext", 0);
     CHECK_INT(tu_count(&r, "secret.plaintext"), 1);
-    CHECK_STR(tu_str(&r, ev, "what"), "Set-OBMachineSetting -ProxyPassword");
+    CHECK_STR(tu_str(&r, ev, "what"), "Set-OBMachineSetting (-ProxyPassword)");
     check_no_leak(&r, "Tr0ub4dor&3xyz");
     check_no_leak(&r, "Tr0ub4dor");
     /* The list after (Get-OBMachineSetting).ProxySetting is agent
@@ -183,7 +183,7 @@ test_installer_cmd(void)
     CHECK_INT(tu_int(ev, "port"), 8080);
     CHECK_STR(tu_str(&r, ev, "user"), "CONTOSO\\svc-mars");
     CHECK(is_secret(ev, "password", 10));
-    CHECK(tu_find_str(&r, "secret.plaintext", "what", "installer /pw"));
+    CHECK(tu_find_str(&r, "secret.plaintext", "what", "installer (/pw)"));
     check_no_leak(&r, "S3cr3t!Pw9");
 
     ev = tu_find(&r, "change.agent_proxy", 1);

@@ -19,6 +19,8 @@
 #include "marsdiag/scan.h"
 
 struct md_engine;
+struct md_waiver;
+struct md_waivers;
 
 /* Problems in rule files are reported through err as file:line:column;
  * returns NULL when there were any (the CLI exits 2). */
@@ -43,6 +45,9 @@ struct md_verdict_finding {
      * reported, marked suppressed, and does not count for --fail-on. */
     bool suppressed;
     const char *waiver_reason; /* the waiver's reason, when suppressed */
+    const struct md_waiver *waiver; /* the one that applied (waivers.h) */
+    /* A waiver that matched but had expired, so it did not apply. */
+    const struct md_waiver *expired_waiver;
 };
 
 struct md_verdict {
@@ -51,6 +56,10 @@ struct md_verdict {
     struct md_verdict_finding *findings; /* most severe first */
     size_t nfindings;
     bool regex_limit; /* a rule or signature hit a PCRE2 limit */
+    /* The waivers applied (md_waivers_apply), or NULL: writers then
+     * report how many findings they suppressed. */
+    const struct md_waivers *waivers;
+    long long elapsed_ms; /* how long md_engine_scan took */
 };
 
 /*
@@ -64,7 +73,32 @@ enum md_status md_engine_scan(const struct md_engine *e, const char *path,
                               struct md_verdict *v);
 void md_verdict_free(struct md_verdict *v);
 
-/* Worst severity among the findings, or -1 when there are none. */
+/*
+ * An overlay: records laid over a bundle's, for judging a planned change
+ * (review.h). While the bundle is read, drop() sees every record first;
+ * one it returns true for reaches neither the model nor opts->on_evidence
+ * (the change replaces it). After the bundle's last record, feed() gives
+ * the overlay's own records through add(add_user), as if read last
+ * (records are copied; they need to live only during the call). Either
+ * may be NULL. label names the verdict's bundle when path is NULL.
+ */
+struct md_overlay {
+    bool (*drop)(void *user, const struct md_evidence *ev);
+    void (*feed)(void *user, md_evidence_fn add, void *add_user);
+    void *user;
+    const char *label;
+};
+
+/* md_engine_scan with an overlay; path NULL judges the overlay's records
+ * alone (no bundle is read). */
+enum md_status md_engine_scan_overlay(const struct md_engine *e,
+                                      const char *path,
+                                      const struct md_overlay *ov,
+                                      const struct md_scan_opts *opts,
+                                      struct md_verdict *v);
+
+/* Worst severity among the findings not suppressed by a waiver, or -1
+ * when there are none. */
 int md_verdict_worst(const struct md_verdict *v);
 
 #endif

@@ -31,7 +31,8 @@
     X(pcre2_heap_kib, 20480, "PCRE2 heap KiB per regex call")                 \
     X(rules, 4096, "rules in one rule set")                                   \
     X(expr_depth, 64, "nesting depth of a rule expression")                   \
-    X(rule_file_bytes, 4ULL << 20, "bytes of one rule file")
+    X(rule_file_bytes, 4ULL << 20, "bytes of one rule file")                  \
+    X(change_bytes, 16ULL << 20, "bytes of a change file (review --change)")
 
 struct md_limits {
 #define MD_LIMIT_FIELD(name, def, doc) uint64_t name;

@@ -21,6 +21,7 @@
 #define MARSDIAG_MODEL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "marsdiag/evidence.h"
 #include "marsdiag/fact.h"
@@ -46,6 +47,28 @@ void md_model_add(void *model, const struct md_evidence *ev);
 /* Derive the facts that need all records (chosen SYSTEM copy, *.set,
  * collected.*). Call once, after the last record. */
 void md_model_finish(struct md_model *m);
+
+/*
+ * Log events per hour, for a timeline: one entry per hour, time zone and
+ * category, in the order first seen. hour is "YYYY-MM-DDTHH" and zone the
+ * record's designator as written ("" when it has none, as the agent's
+ * local-time logs; "Z"; "+09:00"); times are never converted. Events
+ * without a usable timestamp are counted in *untimed, and events past
+ * MD_MODEL_MAX_HOURS entries in *dropped, so memory does not grow with
+ * the logs. Owned by the model.
+ */
+#define MD_MODEL_MAX_HOURS 4096
+
+struct md_log_hour {
+    char hour[14];
+    char zone[8];
+    const char *category;
+    uint64_t count;
+};
+
+const struct md_log_hour *md_model_log_hours(const struct md_model *m,
+                                             size_t *n, uint64_t *untimed,
+                                             uint64_t *dropped);
 
 /* The fact tree; owned by the model. effective.* is filled by the
  * precedence chain (precedence.h), which may add facts through

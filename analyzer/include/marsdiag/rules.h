@@ -56,6 +56,7 @@ int md_severity_parse(const char *s);
 
 struct md_ruleset;
 struct md_ruleset_builder;
+struct md_expr;
 
 /* Read-only view of one compiled rule. */
 struct md_rule_info {
@@ -67,6 +68,21 @@ struct md_rule_info {
     size_t ntags;
     const char *file; /* where it was loaded from */
     unsigned line;
+    /* As written, for `marsdiag explain`: the condition (compiled in
+     * when_expr, which md_expr_trace can follow), the message template
+     * and the severity_when entries in order. */
+    const char *when;
+    const struct md_expr *when_expr;
+    const char *message;
+    const struct md_rule_sevwhen *severity_when;
+    size_t nseverity_when;
+};
+
+/* One severity_when entry: when expr holds, the finding has severity. */
+struct md_rule_sevwhen {
+    const char *when;
+    const struct md_expr *expr;
+    enum md_severity severity;
 };
 
 /* A problem in a rule file: "file:line:column: message". */
@@ -98,6 +114,16 @@ size_t md_ruleset_count(const struct md_ruleset *rs);
 /* Rules sorted by id. */
 const struct md_rule_info *md_ruleset_rule(const struct md_ruleset *rs,
                                            size_t i);
+
+/* The rule with this id, or NULL. */
+const struct md_rule_info *md_ruleset_find(const struct md_ruleset *rs,
+                                           const char *id);
+
+/* Up to max rules whose id or name is close to text (a typo, another
+ * case, a few missing digits, a part of the name), closest first, into
+ * out; returns how many. For "unknown rule" messages. */
+size_t md_ruleset_similar(const struct md_ruleset *rs, const char *text,
+                          const struct md_rule_info **out, size_t max);
 
 /* One finding, valid during the callback. */
 struct md_finding {

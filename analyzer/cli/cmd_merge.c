@@ -1,0 +1,147 @@
+/*
+ * marsdiag merge FILE.ndjson...: the roll-up of NDJSON report files —
+ * shards of one fleet scan, say — exactly as one 'batch' run over all
+ * their bundles would write it (DESIGN §2, §6). A bundle reported in
+ * several files counts once. Exit status as batch's.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "marsdiag/rules.h"
+#include "summary.h"
+
+struct merge_file {
+    const char *name;
+    struct md_fleet *fleet;
+    bool lost; /* a line that is not a report, or a torn one */
+};
+
+static bool
+merge_line(void *user, const char *line, size_t len, uint64_t number)
+{
+    struct merge_file *m = user;
+    char origin[4200], err[256];
+    snprintf(origin, sizeof origin, "%s:%llu", m->name,
+             (unsigned long long)number);
+    enum md_status st =
+        md_fleet_add(m->fleet, line, len, origin, NULL, err, sizeof err);
+    if (st == MD_ERR_NOMEM) {
+        cli_error("out of memory");
+        m->lost = true;
+        return false;
+    }
+    if (st != MD_OK) {
+        cli_error("%s: not a report line (%s); ignored", origin, err);
+        m->lost = true;
+    }
+    return true;
+}
+
+/* Add every line of one file; false when it could not be read. */
+static bool
+merge_file(struct merge_file *m)
+{
+    bool std = !strcmp(m->name, "-");
+    FILE *f = std ? stdin : fopen(m->name, "rb");
+    if (!f) {
+        cli_error("cannot read '%s': %s", m->name, strerror(errno));
+        return false;
+    }
+    uint64_t complete;
+    bool torn;
+    enum md_status st = md_ndjson_read(f, merge_line, m, &complete, &torn);
+    if (st == MD_ERR_IO)
+        cli_error("cannot read '%s': %s", m->name, strerror(errno));
+    else if (st == MD_ERR_LIMIT)
+        cli_error("%s: a line at byte %llu is longer than %u bytes",
+                  m->name, (unsigned long long)complete, MD_NDJSON_LINE_MAX);
+    else if (st != MD_OK)
+        cli_error("%s: %s", m->name, md_status_str(st));
+    if (torn) {
+        cli_error("%s: the last line is incomplete (a run cut short?); "
+                  "ignored",
+                  m->name);
+        m->lost = true;
+    }
+    if (!std)
+        fclose(f);
+    return st == MD_OK;
+}
+
+int
+cmd_merge(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"summary", required_argument, NULL, 'S'},
+        {"fail-on", required_argument, NULL, 'F'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct cli_summaries sums = {0};
+    int fail_on = MD_SEV_ERROR, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'S':
+            if (!cli_summary_option(&sums, optarg))
+                return EXIT_USAGE;
+            break;
+        case 'F':
+            if ((fail_on = cli_fail_on(optarg)) < 0) {
+                cli_error("unknown --fail-on '%s' (error, warning, info or "
+                          "never)",
+                          optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'h':
+            puts("usage: marsdiag merge [--summary FMT:FILE]... "
+                 "[--fail-on LEVEL] FILE.ndjson...\n"
+                 "\n"
+                 "The roll-up of NDJSON files written by 'marsdiag batch'\n"
+                 "(shards of one scan, say), the same as one batch run over\n"
+                 "all their bundles would write. A bundle in several files\n"
+                 "counts once (the first line is kept; a warning names the\n"
+                 "others). FILE '-' is standard input.\n"
+                 "\n"
+                 "  --summary FMT:FILE  csv, md or html (repeatable; FILE '-'\n"
+                 "                      is standard output); default md:-\n"
+                 "  --fail-on LEVEL     exit 1 when a finding is at least\n"
+                 "                      LEVEL: error (default), warning,\n"
+                 "                      info, never\n"
+                 "\n"
+                 "exit status: 0 clean; 1 findings at or above --fail-on;\n"
+                 "2 usage; 3 a bundle was unreadable, or a file or line\n"
+                 "could not be read (3 wins over 1).");
+            return EXIT_CLEAN;
+        default:
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        cli_error("merge needs at least one NDJSON file");
+        return EXIT_USAGE;
+    }
+    if (sums.n == 0)
+        cli_summary_option(&sums, "md:-");
+    struct md_fleet *fleet = md_fleet_new();
+    if (!fleet) {
+        cli_error("out of memory");
+        return EXIT_UNREADABLE;
+    }
+    bool lost = false;
+    for (int i = optind; i < argc; i++) {
+        struct merge_file m = {argv[i], fleet, false};
+        if (!merge_file(&m))
+            lost = true;
+        lost |= m.lost;
+    }
+    if (!cli_summary_write(&sums, fleet))
+        lost = true;
+    int rc = cli_fleet_status(fleet, fail_on, lost);
+    md_fleet_free(fleet);
+    return rc;
+}

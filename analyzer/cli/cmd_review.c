@@ -1,0 +1,132 @@
+/*
+ * marsdiag review --change FILE [BUNDLE]: what a planned change does to
+ * the server whose bundle is BUNDLE (an empty machine without one): the
+ * change's actions and what is not applied, the effective proxy before
+ * and after, the findings introduced, escalated and resolved, as text or
+ * JSON (marsdiag.review/1). Exit status 1 when the change introduces (or
+ * makes more severe) a finding at or above --fail-on, so that it can gate
+ * a change pipeline.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "compare.h"
+#include "marsdiag/review.h"
+
+static const char review_usage[] =
+    "usage: marsdiag review --change FILE [--format text|json] [--fail-on "
+    "LEVEL]\n"
+    "                       [--rules DIR] [--waivers FILE] [--redact "
+    "secrets|strict]\n"
+    "                       [--color WHEN] [--limit N=V] [--as TYPE] "
+    "[--no-timing]\n"
+    "                       [BUNDLE]\n"
+    "\n"
+    "Judge a planned change before it is made: FILE is a .reg file to "
+    "import\n"
+    "(REGEDIT4 or version 5, deletions included), a PowerShell script or\n"
+    "transcript (Set-OBMachineSetting, netsh winhttp set/reset proxy, reg\n"
+    "add/delete, Set-ItemProperty) or a MARSAgentInstaller.exe command line.\n"
+    "It is applied to the server's current BUNDLE (without one: an empty\n"
+    "machine, no proxy anywhere); the effective proxy before and after and\n"
+    "the findings the change introduces and resolves are reported, and\n"
+    "every statement not applied is listed with why.\n"
+    "\n"
+    "  --change FILE       the planned change (required)\n"
+    "  --format FMT        text (default) or json (marsdiag.review/1)\n"
+    "  --fail-on LEVEL     exit 1 when the change introduces a finding of "
+    "at least\n"
+    "                      LEVEL: error (default), warning, info, never\n"
+    "  --rules DIR, --waivers FILE, --redact, --color, --limit, --as, "
+    "--no-timing:\n"
+    "                      as for scan (--as applies to the bundle)\n";
+
+static int
+status_exit(enum md_status st)
+{
+    return st == MD_ERR_USAGE ? EXIT_USAGE : EXIT_UNREADABLE;
+}
+
+/* The review written; false when it could not be. */
+static bool
+write_review(const struct compare_opts *o, const struct md_engine *e,
+             const struct md_review *r)
+{
+    const struct md_verdict *v[] = {&r->before, &r->after};
+    struct md_render rr;
+    struct md_redactor *rd;
+    if (!compare_render(o, e, v, 2, &rr, &rd))
+        return false;
+    for (size_t i = 0; rd && i < r->change->nactions; i++)
+        md_redactor_add_evidence(rd, r->change->actions[i].ev);
+    if (o->json)
+        md_write_review_json(stdout, r, &rr);
+    else
+        md_write_review_text(stdout, r, &rr);
+    md_redactor_free(rd);
+    return true;
+}
+
+int
+cmd_review(int argc, char **argv)
+{
+    struct compare_opts o;
+    int first = compare_parse(argc, argv, &o, true, review_usage);
+    if (first <= 0)
+        return first == 0 ? EXIT_CLEAN : EXIT_USAGE;
+    if (!o.change) {
+        cli_error("review needs --change FILE (see 'marsdiag review "
+                  "--help')");
+        return EXIT_USAGE;
+    }
+    if (argc - first > 1) {
+        cli_error("review takes one BUNDLE at most, not %d", argc - first);
+        return EXIT_USAGE;
+    }
+    const char *bundle = first < argc ? argv[first] : NULL;
+    struct md_engine *e;
+    struct md_waivers *w;
+    int today = 0;
+    if (!compare_load(&o, &e, &w, &today))
+        return EXIT_USAGE;
+    struct md_change *c;
+    enum md_status st = md_change_read(o.change, &o.so.limits, &c);
+    int rc = EXIT_CLEAN;
+    struct md_review r = {0};
+    if (st != MD_OK) {
+        cli_error("%s", c ? c->error : "out of memory");
+        rc = status_exit(st);
+        goto out;
+    }
+    st = md_review_run(e, bundle, c, &o.so, &r);
+    if (st != MD_OK) {
+        if (r.before.bundle.status != MD_OK)
+            cli_error("%s", r.before.bundle.error);
+        else
+            cli_error("%s: %s", bundle ? bundle : o.change, md_status_str(st));
+        rc = EXIT_UNREADABLE;
+        goto out;
+    }
+    if (w) {
+        md_waivers_apply(w, today, &r.before);
+        md_waivers_apply(w, today, &r.after);
+    }
+    if (r.before.regex_limit || r.after.regex_limit)
+        cli_error("a regular expression hit a PCRE2 limit; the rules or "
+                  "signatures concerned did not match");
+    if (!write_review(&o, e, &r))
+        rc = EXIT_UNREADABLE;
+    else if (md_review_worst_new(&r) >= o.fail_on)
+        rc = EXIT_FINDINGS;
+out:
+    md_review_free(&r);
+    md_change_free(c);
+    md_waivers_free(w);
+    md_engine_free(e);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error("cannot write output");
+        return EXIT_UNREADABLE;
+    }
+    return rc;
+}

@@ -1,0 +1,1302 @@
+/*
+ * Reading a planned change (marsdiag/review.h): a .reg file or a
+ * PowerShell/cmd script, transcript or command line, into actions (for
+ * people), operations (for the model, review_int.h) and the statements not
+ * applied, with why.
+ *
+ * A .reg file is read by the reg parser: every value and deletion is an
+ * operation. A script is read by the pscapture parser in its change mode
+ * (md_parser_pscapture_changes): change.agent_proxy (Set-OBMachineSetting,
+ * the installer, SetMarsProxy.exe) and change.winhttp (netsh winhttp)
+ * become the model's records directly; a change.reg (reg add/delete,
+ * Set-ItemProperty) is written out as a one-value .reg document and read
+ * by the reg parser, so that a registry write means the same whichever
+ * way it is written (blobs decoded, agent values recognised by name), and
+ * the resulting records cite the script's line.
+ */
+#include "review_int.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "marsdiag/decode.h"
+#include "marsdiag/names.h"
+#include "parser.h"
+#include "pscapture/pscapture.h"
+
+/* ---- records made by the review --------------------------------------- */
+
+struct md_evidence *
+md_rec_new(struct md_arena *a, const char *kind, const struct md_evidence *at)
+{
+    struct md_evidence *ev = md_arena_calloc(a, sizeof *ev);
+    if (!ev)
+        return NULL;
+    ev->kind = kind;
+    if (at) {
+        ev->input = at->input;
+        ev->line = at->line;
+        ev->text = at->text;
+        ev->text_len = at->text_len;
+    }
+    return ev;
+}
+
+static struct md_field *
+rec_field(struct md_evidence *ev, const char *name, enum md_vtype t)
+{
+    if (!ev || ev->nfields == MD_EV_MAX_FIELDS)
+        return NULL;
+    struct md_field *f = &ev->fields[ev->nfields++];
+    memset(f, 0, sizeof *f);
+    f->name = name;
+    f->type = t;
+    return f;
+}
+
+void
+md_rec_str(struct md_evidence *ev, const char *name, const char *s)
+{
+    struct md_field *f = rec_field(ev, name, s ? MD_V_STR : MD_V_NULL);
+    if (f && s) {
+        f->s = s;
+        f->len = strlen(s);
+    }
+}
+
+void
+md_rec_int(struct md_evidence *ev, const char *name, int64_t v)
+{
+    struct md_field *f = rec_field(ev, name, MD_V_INT);
+    if (f)
+        f->i = v;
+}
+
+void
+md_rec_bool(struct md_evidence *ev, const char *name, bool v)
+{
+    struct md_field *f = rec_field(ev, name, MD_V_BOOL);
+    if (f)
+        f->i = v;
+}
+
+void
+md_rec_secret(struct md_evidence *ev, const char *name, size_t len)
+{
+    struct md_field *f = rec_field(ev, name, MD_V_SECRET);
+    if (f)
+        f->len = len;
+}
+
+void
+md_rec_copy_field(struct md_evidence *ev, const char *name,
+                  const struct md_field *from)
+{
+    struct md_field *f = rec_field(ev, name, from ? from->type : MD_V_NULL);
+    if (f && from) {
+        f->i = from->i;
+        f->s = from->s;
+        f->len = from->len;
+    }
+}
+
+/* ---- lists -------------------------------------------------------------- */
+
+static void *
+grow(struct md_change *c, void *arr, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return arr;
+    size_t ncap = *cap ? 2 * *cap : 16;
+    void *p = realloc(arr, ncap * size);
+    if (!p) {
+        c->nomem = true;
+        return NULL;
+    }
+    *cap = ncap;
+    return p;
+}
+
+/* The text of line n of the change file (CR removed), or NULL. */
+static const char *
+line_text(struct md_change *c, uint64_t n)
+{
+    const char *s = c->text.ptr, *end = s ? s + c->text.len : NULL;
+    for (uint64_t i = 1; s && s < end && i < n; i++) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        s = nl ? nl + 1 : end;
+    }
+    if (!s || s >= end || n == 0)
+        return NULL;
+    const char *nl = memchr(s, '\n', (size_t)(end - s));
+    size_t len = nl ? (size_t)(nl - s) : (size_t)(end - s);
+    if (len && s[len - 1] == '\r')
+        len--;
+    return md_arena_strndup(&c->arena, s, len);
+}
+
+static void
+skip_add(struct md_change *c, bool understood, const char *reason,
+         uint64_t line, const char *text)
+{
+    struct md_change_skip *s =
+        grow(c, c->skips, c->nskips, &c->capskips, sizeof *s);
+    if (!s)
+        return;
+    c->skips = s;
+    s = &c->skips[c->nskips++];
+    s->understood = understood;
+    s->reason = reason;
+    s->path = c->file.inputs ? c->file.inputs->path : c->path;
+    s->line = line;
+    s->text = text ? text : line_text(c, line);
+}
+
+/* A record's excerpt as a C string. */
+static const char *
+excerpt(struct md_change *c, const struct md_evidence *ev)
+{
+    return ev->text ? md_arena_strndup(&c->arena, ev->text, ev->text_len)
+                    : NULL;
+}
+
+static void
+skip_record(struct md_change *c, const struct md_evidence *ev, bool understood,
+            const char *reason)
+{
+    skip_add(c, understood, reason, ev->line, excerpt(c, ev));
+}
+
+static struct md_change_action *
+action_add(struct md_change *c, const char *kind, const char *target,
+           const char *setting, const char *value, const struct md_evidence *ev)
+{
+    struct md_change_action *a =
+        grow(c, c->actions, c->nactions, &c->capactions, sizeof *a);
+    if (!a)
+        return NULL;
+    c->actions = a;
+    a = &c->actions[c->nactions++];
+    a->kind = kind;
+    a->target = target;
+    a->setting = setting;
+    a->value = value;
+    a->ev = ev;
+    return a;
+}
+
+/* Add an operation; it takes away the earlier ones it replaces, so the
+ * change's own last word on a setting is the one the model sees. */
+static void
+op_add(struct md_change *c, enum md_op_kind kind, const struct md_evidence *ev,
+       const char *key, const char *name)
+{
+    struct md_change_op *o = grow(c, c->ops, c->nops, &c->capops, sizeof *o);
+    if (!o)
+        return;
+    c->ops = o;
+    struct md_change_op op = {kind, ev, key, name, kind == MD_OP_RECORD};
+    for (size_t i = 0; i < c->nops; i++) {
+        const struct md_evidence *y = c->ops[i].ev;
+        /* A decoded blob or agent value restates its reg.value: both
+         * stay (the model reads each for something else). */
+        bool sibling = kind == MD_OP_RECORD && y->input == ev->input &&
+                       y->line == ev->line && strcmp(y->kind, ev->kind);
+        if (c->ops[i].live && !sibling && md_op_replaces(&op, y))
+            c->ops[i].live = false;
+    }
+    c->ops[c->nops++] = op;
+}
+
+/* ---- what a registry path is ------------------------------------------ */
+
+static bool
+ieq(const char *a, const char *b)
+{
+    return a && b && md_strcasecmp(a, b) == 0;
+}
+
+bool
+md_key_eq(const char *a, const char *b)
+{
+    return ieq(a, b);
+}
+
+bool
+md_key_under(const char *k, const char *parent)
+{
+    size_t n = strlen(parent);
+    return k && md_strncasecmp(k, parent, n) == 0 &&
+           (k[n] == '\0' || k[n] == '\\');
+}
+
+static bool
+key_ends(const char *key, const char *suffix)
+{
+    return key && md_slice_iends(md_slice_of(key, strlen(key)), suffix);
+}
+
+/* Whose setting a key (and value name, or NULL) is: the target of an
+ * action. */
+static const char *
+target_of(const char *key, const char *name)
+{
+    if (md_is_agent_key(key))
+        return "agent";
+    if (md_name_contains(key, "\\Policies\\"))
+        return "policy";
+    if (md_key_under(key, "HKEY_USERS\\S-1-5-18"))
+        return "system";
+    if (md_name_contains(key, "\\.NETFramework"))
+        return "dotnet";
+    if (md_key_under(key, "HKEY_LOCAL_MACHINE"))
+        return name && ieq(name, "WinHttpSettings") ? "winhttp" : "machine";
+    if (md_key_under(key, "HKEY_CURRENT_USER") ||
+        md_key_under(key, "HKEY_USERS\\S-1-5-21"))
+        return "user";
+    if (md_key_under(key, "HKEY_USERS"))
+        return "service";
+    return "other";
+}
+
+static bool
+name_in(const char *name, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ieq(name, names[i]))
+            return true;
+    return false;
+}
+
+/* Does the model read this value (so that changing it can change the
+ * verdict)? */
+static bool
+value_modelled(const char *key, const char *name)
+{
+    static const char *const inet[] = {"ProxyEnable", "ProxyServer",
+                                       "ProxyOverride", "AutoConfigURL",
+                                       "ProxySettingsPerUser"};
+    static const char *const conn[] = {
+        "DefaultConnectionSettings", "SavedLegacySettings", "WinHttpSettings"};
+    static const char *const tls[] = {"SchUseStrongCrypto",
+                                      "SystemDefaultTlsVersions"};
+    if (!key || !name)
+        return false;
+    if (md_is_agent_key(key))
+        return md_agent_field_of(name, strlen(name)) != MD_AGENT_NONE;
+    if (key_ends(key, "\\Internet Settings"))
+        return name_in(name, inet, 5);
+    if (key_ends(key, "\\Internet Settings\\Connections"))
+        return name_in(name, conn, 3);
+    if (key_ends(key, "\\.NETFramework\\v4.0.30319"))
+        return name_in(name, tls, 2);
+    return false;
+}
+
+/* The part of a key below its hive (and SID): "" for a hive itself. */
+static const char *
+below_hive(const char *key)
+{
+    const char *p = strchr(key, '\\');
+    if (!p)
+        return "";
+    if (md_strncasecmp(key, "HKEY_USERS\\", 11) == 0) {
+        p = strchr(p + 1, '\\');
+        if (!p)
+            return "";
+    }
+    return p + 1;
+}
+
+/* Does deleting key take away something the model reads? */
+static bool
+key_modelled(const char *key)
+{
+    static const char *const areas[] = {
+        "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings",
+        ("SOFTWARE\\Policies\\Microsoft\\Windows\\CurrentVersion\\"
+         "Internet Settings"),
+        "SOFTWARE\\Microsoft\\Windows Azure Backup",
+        "SOFTWARE\\WOW6432Node\\Microsoft\\Windows Azure Backup",
+        "SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319",
+        "SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319",
+    };
+    const char *rest = below_hive(key);
+    for (size_t i = 0; i < sizeof areas / sizeof areas[0]; i++)
+        if (!*rest || md_key_under(rest, areas[i]) ||
+            md_key_under(areas[i], rest))
+            return true;
+    return false;
+}
+
+/* ---- "the same setting" ----------------------------------------------- */
+
+static bool
+kind_is(const struct md_evidence *ev, const char *k)
+{
+    return strcmp(ev->kind, k) == 0;
+}
+
+static bool
+str_field_is(const struct md_evidence *ev, const char *name, const char *v)
+{
+    const struct md_field *f = md_ev_field(ev, name);
+    return f && f->type == MD_V_STR && f->len == strlen(v) &&
+           md_strncasecmp(f->s, v, f->len) == 0;
+}
+
+static bool
+is_winhttp(const struct md_evidence *y)
+{
+    return kind_is(y, "winhttp.proxy") || kind_is(y, "nwcheck.winhttp");
+}
+
+static bool
+is_winhttp_value(const char *key, const char *name)
+{
+    return ieq(name, "WinHttpSettings") &&
+           (md_key_eq(key, MD_KEY_WINHTTP) ||
+            md_key_eq(key, "HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\"
+                           "Microsoft\\Windows\\CurrentVersion\\Internet "
+                           "Settings\\Connections"));
+}
+
+/* Is key the agent's key or above it (deleting it deletes the agent's
+ * settings)? */
+static bool
+covers_agent(const char *key)
+{
+    return md_key_under("HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows "
+                        "Azure Backup",
+                        key) ||
+           md_key_under("HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft"
+                        "\\Windows Azure Backup",
+                        key);
+}
+
+static enum md_agent_field
+agent_field_of_name(const char *name)
+{
+    return name ? md_agent_field_of(name, strlen(name)) : MD_AGENT_NONE;
+}
+
+/* The field an agent.proxy record sets. */
+static bool
+same_agent_field(const struct md_evidence *x, const struct md_evidence *y)
+{
+    const struct md_field *f = md_ev_field(x, "field");
+    if (!f || f->type != MD_V_STR)
+        return false;
+    char name[32];
+    snprintf(name, sizeof name, "%.*s", (int)f->len, f->s);
+    return str_field_is(y, "field", name);
+}
+
+static bool
+record_replaces(const struct md_evidence *x, const struct md_evidence *y)
+{
+    if (kind_is(x, "secret.plaintext"))
+        return false;
+    if (x->key && x->name && y->key && y->name && md_key_eq(x->key, y->key) &&
+        ieq(x->name, y->name))
+        return true;
+    if (kind_is(x, "agent.proxy") && kind_is(y, "agent.proxy"))
+        return same_agent_field(x, y);
+    return kind_is(x, "winhttp.proxy") && is_winhttp(y);
+}
+
+bool
+md_op_replaces(const struct md_change_op *op, const struct md_evidence *y)
+{
+    enum md_agent_field f;
+    switch (op->kind) {
+    case MD_OP_RECORD:
+        return record_replaces(op->ev, y);
+    case MD_OP_DEL_VALUE:
+        if (y->key && y->name && md_key_eq(y->key, op->key) &&
+            ieq(y->name, op->name))
+            return true;
+        f = agent_field_of_name(op->name);
+        if (md_is_agent_key(op->key) && f != MD_AGENT_NONE &&
+            kind_is(y, "agent.proxy"))
+            return str_field_is(y, "field", md_agent_field_str(f));
+        return is_winhttp_value(op->key, op->name) && is_winhttp(y);
+    case MD_OP_DEL_KEY:
+        if (y->key && md_key_under(y->key, op->key))
+            return true;
+        if (kind_is(y, "agent.proxy") && covers_agent(op->key))
+            return true;
+        if (kind_is(y, "nwcheck.setting") &&
+            str_field_is(y, "section", "wininet_system"))
+            return md_key_under(MD_KEY_SYSTEM_INET, op->key);
+        return is_winhttp(y) && md_key_under(MD_KEY_WINHTTP, op->key);
+    case MD_OP_DEL_VALUES:
+        if (y->key && y->name && md_key_eq(y->key, op->key))
+            return true;
+        return is_winhttp(y) && md_key_eq(MD_KEY_WINHTTP, op->key);
+    case MD_OP_AGENT_ALL:
+        if (kind_is(y, "agent.proxy"))
+            return true;
+        return kind_is(y, "reg.value") && y->key && md_is_agent_key(y->key) &&
+               agent_field_of_name(y->name) != MD_AGENT_NONE;
+    }
+    return false;
+}
+
+unsigned
+md_record_source(const struct md_evidence *ev)
+{
+    if (kind_is(ev, "agent.proxy"))
+        return MD_SRC_AGENT;
+    if (is_winhttp(ev))
+        return MD_SRC_WINHTTP;
+    if ((kind_is(ev, "reg.value") || kind_is(ev, "wininet.connection")) &&
+        md_key_under(ev->key, MD_KEY_SYSTEM_INET))
+        return MD_SRC_SYSTEM;
+    if (kind_is(ev, "nwcheck.setting") &&
+        str_field_is(ev, "section", "wininet_system"))
+        return MD_SRC_SYSTEM;
+    return 0;
+}
+
+/* Sources at or below key, or above it. */
+static unsigned
+key_touches(const char *key, bool exact)
+{
+    unsigned s = 0;
+    if (covers_agent(key) || (!exact && md_is_agent_key(key)))
+        s |= MD_SRC_AGENT;
+    if (md_key_under(MD_KEY_SYSTEM_INET, key) ||
+        (!exact && md_key_under(key, MD_KEY_SYSTEM_INET)))
+        s |= MD_SRC_SYSTEM;
+    if (md_key_under(MD_KEY_WINHTTP, key))
+        s |= MD_SRC_WINHTTP;
+    return s;
+}
+
+unsigned
+md_op_touches(const struct md_change_op *op)
+{
+    switch (op->kind) {
+    case MD_OP_RECORD:
+        return md_record_source(op->ev);
+    case MD_OP_DEL_VALUE:
+        if (md_is_agent_key(op->key) &&
+            agent_field_of_name(op->name) != MD_AGENT_NONE)
+            return MD_SRC_AGENT;
+        if (md_key_under(op->key, MD_KEY_SYSTEM_INET))
+            return MD_SRC_SYSTEM;
+        return is_winhttp_value(op->key, op->name) ? MD_SRC_WINHTTP : 0;
+    case MD_OP_DEL_KEY:
+        return key_touches(op->key, false);
+    case MD_OP_DEL_VALUES:
+        return (md_is_agent_key(op->key) ? MD_SRC_AGENT : 0) |
+               (md_key_eq(op->key, MD_KEY_SYSTEM_INET) ? MD_SRC_SYSTEM : 0) |
+               (md_key_eq(op->key, MD_KEY_WINHTTP) ? MD_SRC_WINHTTP : 0);
+    case MD_OP_AGENT_ALL:
+        return MD_SRC_AGENT;
+    }
+    return 0;
+}
+
+/* ---- values as text, for actions --------------------------------------- */
+
+static const char *
+field_text(struct md_change *c, const struct md_field *f)
+{
+    if (!f)
+        return NULL;
+    switch (f->type) {
+    case MD_V_STR:
+        return md_arena_strndup(&c->arena, f->s, f->len);
+    case MD_V_INT:
+        return md_arena_printf(&c->arena, "%lld", (long long)f->i);
+    case MD_V_BOOL:
+        return f->i ? "true" : "false";
+    case MD_V_SECRET:
+        return "(set)";
+    case MD_V_NULL:
+        break;
+    }
+    return NULL;
+}
+
+static const char *
+setting_of(struct md_change *c, const char *key, const char *name)
+{
+    if (!name)
+        return key;
+    return md_arena_printf(&c->arena, "%s\\%s", key,
+                           *name ? name : "(Default)");
+}
+
+/* A registry value's data for people: "8080 (REG_DWORD)", a binary
+ * value's size, "(set)" for a password. */
+static const char *
+reg_value_text(struct md_change *c, const struct md_evidence *ev)
+{
+    const struct md_field *d = md_ev_field(ev, "data");
+    const struct md_field *t = md_ev_field(ev, "type");
+    const char *type = t && t->type == MD_V_STR
+                           ? md_arena_strndup(&c->arena, t->s, t->len)
+                           : "?";
+    if (d && d->type == MD_V_STR && !strcmp(type, "REG_BINARY"))
+        return md_arena_printf(&c->arena, "%zu bytes (REG_BINARY)", d->len / 2);
+    const char *v = field_text(c, d);
+    return md_arena_printf(&c->arena, "%s (%s)", v ? v : "(empty)", type);
+}
+
+static const char *
+nz(const struct md_field *f)
+{
+    return f && f->type == MD_V_STR && f->len ? "" : NULL;
+}
+
+/* A derived record (decoded blob, agent value) said in words. */
+static const char *
+derived_text(struct md_change *c, const struct md_evidence *ev)
+{
+    if (kind_is(ev, "wininet.connection")) {
+        const struct md_field *fl = md_ev_field(ev, "flags");
+        const struct md_field *sv = md_ev_field(ev, "proxy_server");
+        const struct md_field *bp = md_ev_field(ev, "bypass");
+        const struct md_field *pac = md_ev_field(ev, "pac_url");
+        return md_arena_printf(
+            &c->arena,
+            "flags 0x%02llx (%s%s%s%s), proxy %s, bypass %s, "
+            "PAC %s",
+            fl ? (unsigned long long)fl->i : 0ULL,
+            fl && (fl->i & 2) ? "manual " : "", fl && (fl->i & 4) ? "pac " : "",
+            fl && (fl->i & 8) ? "autodetect " : "",
+            fl && !(fl->i & 14) ? "direct" : "in use",
+            nz(sv) ? field_text(c, sv) : "(none)",
+            nz(bp) ? field_text(c, bp) : "(none)",
+            nz(pac) ? field_text(c, pac) : "(none)");
+    }
+    if (kind_is(ev, "winhttp.proxy")) {
+        const struct md_field *d = md_ev_field(ev, "direct");
+        const struct md_field *sv = md_ev_field(ev, "proxy_server");
+        const struct md_field *bp = md_ev_field(ev, "bypass");
+        if (d && d->i)
+            return "direct access (no proxy server)";
+        return md_arena_printf(&c->arena, "proxy %s, bypass %s",
+                               nz(sv) ? field_text(c, sv) : "(none)",
+                               nz(bp) ? field_text(c, bp) : "(none)");
+    }
+    if (kind_is(ev, "agent.proxy")) {
+        const char *v = field_text(c, md_ev_field(ev, "value"));
+        const char *f = field_text(c, md_ev_field(ev, "field"));
+        return md_arena_printf(&c->arena, "%s %s", f ? f : "?",
+                               v ? v : "(empty)");
+    }
+    return NULL;
+}
+
+/* ---- records of a registry change -------------------------------------- */
+
+/*
+ * Turn one record the reg parser made (from a .reg change file, or from a
+ * script's reg add written out as .reg) into operations; with 'act', also
+ * into an action or a skip for people.
+ */
+static void
+reg_record(struct md_change *c, const struct md_evidence *ev, bool act)
+{
+    if (kind_is(ev, "reg.key_deleted")) {
+        op_add(c, MD_OP_DEL_KEY, ev, ev->key, NULL);
+        if (!act)
+            return;
+        if (key_modelled(ev->key))
+            action_add(c, "delete", target_of(ev->key, NULL), ev->key, NULL,
+                       ev);
+        else
+            skip_record(c, ev, true,
+                        "deletes a key marsdiag does not "
+                        "read: no effect on the proxy verdict");
+        return;
+    }
+    if (kind_is(ev, "reg.value")) {
+        const struct md_field *del = md_ev_field(ev, "deleted");
+        bool deleted = del && del->type == MD_V_BOOL && del->i;
+        if (deleted)
+            op_add(c, MD_OP_DEL_VALUE, ev, ev->key, ev->name);
+        else
+            op_add(c, MD_OP_RECORD, ev, NULL, NULL);
+        if (!act)
+            return;
+        if (!value_modelled(ev->key, ev->name)) {
+            skip_record(c, ev, true,
+                        "not a setting marsdiag reads: no "
+                        "effect on the proxy verdict");
+            return;
+        }
+        action_add(c, deleted ? "delete" : "set", target_of(ev->key, ev->name),
+                   setting_of(c, ev->key, ev->name),
+                   deleted ? NULL : reg_value_text(c, ev), ev);
+        return;
+    }
+    if (kind_is(ev, "wininet.connection") || kind_is(ev, "winhttp.proxy") ||
+        kind_is(ev, "agent.proxy")) {
+        op_add(c, MD_OP_RECORD, ev, NULL, NULL);
+        /* It restates the reg.value just before it: say it in words. */
+        struct md_change_action *last =
+            c->nactions ? &c->actions[c->nactions - 1] : NULL;
+        if (act && last && last->ev->line == ev->line &&
+            last->ev->input == ev->input)
+            last->value = derived_text(c, ev);
+        return;
+    }
+    if (act)
+        skip_record(c, ev, true, "not a change");
+}
+
+/* ---- a script's registry write, as a .reg document -------------------- */
+
+static bool
+is_ref(const char *s, size_t len)
+{
+    return len > 0 &&
+           (s[0] == '$' || (len > 1 && s[0] == '%' && s[len - 1] == '%'));
+}
+
+/* Append s as a .reg string body: backslashes and quotes escaped. */
+static void
+reg_quoted(struct md_buf *b, const char *s, size_t len)
+{
+    md_buf_addc(b, '"');
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\\' || s[i] == '"')
+            md_buf_addc(b, '\\');
+        md_buf_addc(b, s[i]);
+    }
+    md_buf_addc(b, '"');
+}
+
+static void
+hex_byte(struct md_buf *b, unsigned v, bool *first)
+{
+    md_buf_printf(b, "%s%02x", *first ? "" : ",", v & 0xFF);
+    *first = false;
+}
+
+/* One UTF-8 sequence at s[*i] as a code point (U+FFFD when invalid). */
+static unsigned
+utf8_next(const unsigned char *s, size_t len, size_t *i)
+{
+    unsigned c = s[(*i)++];
+    size_t n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+    if (c >= 0x80 && n == 0)
+        return 0xFFFD;
+    unsigned cp = n ? c & (0x3F >> n) : c;
+    for (size_t k = 0; k < n; k++) {
+        if (*i >= len || (s[*i] & 0xC0) != 0x80)
+            return 0xFFFD;
+        cp = cp << 6 | (s[(*i)++] & 0x3F);
+    }
+    return cp;
+}
+
+/* UTF-16LE bytes of s[0..len) as .reg hex, then a NUL. */
+static void
+utf16_hex(struct md_buf *b, const char *s, size_t len, bool *first)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        unsigned cp = utf8_next(u, len, &i);
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            unsigned hi = 0xD800 | cp >> 10, lo = 0xDC00 | (cp & 0x3FF);
+            hex_byte(b, hi, first);
+            hex_byte(b, hi >> 8, first);
+            hex_byte(b, lo, first);
+            hex_byte(b, lo >> 8, first);
+        } else {
+            hex_byte(b, cp, first);
+            hex_byte(b, cp >> 8, first);
+        }
+    }
+    hex_byte(b, 0, first);
+    hex_byte(b, 0, first);
+}
+
+/* reg add's /d for REG_DWORD and REG_QWORD: decimal or 0x hex. */
+static bool
+parse_number(const char *s, size_t len, int bits, uint64_t *out)
+{
+    uint64_t v = 0, max = bits == 32 ? 0xFFFFFFFFu : UINT64_MAX;
+    bool hex = len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+    size_t i = hex ? 2 : 0;
+    if (i == len)
+        return false;
+    for (; i < len; i++) {
+        unsigned d;
+        char ch = s[i];
+        if (ch >= '0' && ch <= '9')
+            d = (unsigned)(ch - '0');
+        else if (hex && ch >= 'a' && ch <= 'f')
+            d = (unsigned)(ch - 'a' + 10);
+        else if (hex && ch >= 'A' && ch <= 'F')
+            d = (unsigned)(ch - 'A' + 10);
+        else
+            return false;
+        unsigned base = hex ? 16 : 10;
+        if (v > (max - d) / base)
+            return false;
+        v = v * base + d;
+    }
+    *out = v;
+    return true;
+}
+
+static int
+hexval(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/*
+ * The "name"=data line of a reg add, or why it cannot be written. data is
+ * NULL for an empty value; secret when it is a password (its value is
+ * never known here: a placeholder of the same kind stands for it).
+ */
+static const char *
+reg_data(struct md_buf *b, const char *type, const char *data, size_t dlen,
+         bool secret)
+{
+    bool first = true;
+    if (!type || !strcmp(type, "REG_SZ") ||
+        (secret &&
+         (!strcmp(type, "REG_EXPAND_SZ") || !strcmp(type, "REG_MULTI_SZ")))) {
+        reg_quoted(b,
+                   secret ? "********"
+                   : data ? data
+                          : "",
+                   secret ? 8
+                   : data ? dlen
+                          : 0);
+        return NULL;
+    }
+    if (secret) {
+        md_buf_adds(b, "hex:2a,2a,2a,2a,2a,2a,2a,2a");
+        return NULL;
+    }
+    if (!strcmp(type, "REG_EXPAND_SZ")) {
+        md_buf_adds(b, "hex(2):");
+        utf16_hex(b, data ? data : "", data ? dlen : 0, &first);
+        return NULL;
+    }
+    if (!strcmp(type, "REG_MULTI_SZ")) {
+        /* reg add separates strings with the two characters \0. */
+        md_buf_adds(b, "hex(7):");
+        size_t i = 0;
+        while (data && i < dlen) {
+            const char *sep = NULL;
+            for (size_t k = i; k + 1 < dlen && !sep; k++)
+                if (data[k] == '\\' && data[k + 1] == '0')
+                    sep = data + k;
+            size_t end = sep ? (size_t)(sep - data) : dlen;
+            utf16_hex(b, data + i, end - i, &first);
+            i = sep ? end + 2 : dlen;
+        }
+        hex_byte(b, 0, &first);
+        hex_byte(b, 0, &first);
+        return NULL;
+    }
+    uint64_t v;
+    if (!strcmp(type, "REG_DWORD") || !strcmp(type, "REG_QWORD")) {
+        int bits = type[4] == 'D' ? 32 : 64;
+        if (!data || !parse_number(data, dlen, bits, &v))
+            return "its data is not a number";
+        if (bits == 32) {
+            md_buf_printf(b, "dword:%08llx", (unsigned long long)v);
+            return NULL;
+        }
+        md_buf_adds(b, "hex(b):");
+        for (int k = 0; k < 8; k++)
+            hex_byte(b, (unsigned)(v >> (8 * k)), &first);
+        return NULL;
+    }
+    if (!strcmp(type, "REG_BINARY")) {
+        md_buf_adds(b, "hex:");
+        if (data && dlen % 2)
+            return "its data is not whole bytes of hexadecimal";
+        for (size_t i = 0; data && i < dlen; i += 2) {
+            int hi = hexval(data[i]), lo = hexval(data[i + 1]);
+            if (hi < 0 || lo < 0)
+                return "its data is not hexadecimal";
+            hex_byte(b, (unsigned)(hi << 4 | lo), &first);
+        }
+        return NULL;
+    }
+    return "its type is not one marsdiag writes (REG_SZ, REG_EXPAND_SZ, "
+           "REG_MULTI_SZ, REG_DWORD, REG_QWORD, REG_BINARY)";
+}
+
+struct collect {
+    struct md_change *c;
+    struct md_evidence **v;
+    size_t n, cap;
+};
+
+static void
+collect(void *user, const struct md_evidence *ev)
+{
+    struct collect *k = user;
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? 2 * k->cap : 64;
+        struct md_evidence **v = realloc(k->v, cap * sizeof *v);
+        if (!v) {
+            k->c->nomem = true;
+            return;
+        }
+        k->v = v;
+        k->cap = cap;
+    }
+    struct md_evidence *copy = md_evidence_copy(&k->c->arena, ev);
+    if (!copy) {
+        k->c->nomem = true;
+        return;
+    }
+    k->v[k->n++] = copy;
+}
+
+static const char *
+fstr(struct md_change *c, const struct md_evidence *ev, const char *name)
+{
+    const struct md_field *f = md_ev_field(ev, name);
+    return f && f->type == MD_V_STR ? md_arena_strndup(&c->arena, f->s, f->len)
+                                    : NULL;
+}
+
+/* Read the .reg document text with the reg parser, as if it were the
+ * script's statement ev. */
+static void
+reg_document(struct md_change *c, const struct md_evidence *ev,
+             const struct md_buf *doc, const struct md_limits *lim)
+{
+    struct md_bundle b;
+    md_bundle_init(&b, "change.reg");
+    struct collect k = {.c = c};
+    struct md_scan_opts so = {
+        .limits = *lim, .on_evidence = collect, .user = &k};
+    md_parse_memory(&b, md_parser_find("reg"), "change.reg", doc->ptr, doc->len,
+                    0, &so);
+    for (size_t i = 0; i < k.n; i++) {
+        k.v[i]->input = ev->input;
+        k.v[i]->line = ev->line;
+        k.v[i]->text = ev->text;
+        k.v[i]->text_len = ev->text_len;
+        reg_record(c, k.v[i], false);
+    }
+    free(k.v);
+    md_bundle_free(&b);
+}
+
+/* reg add / reg delete / Set-ItemProperty (a change.reg record). */
+static void
+script_reg(struct md_change *c, const struct md_evidence *ev,
+           const struct md_limits *lim)
+{
+    const char *action = fstr(c, ev, "action"), *key = fstr(c, ev, "key");
+    const char *type = fstr(c, ev, "type");
+    const struct md_field *name = md_ev_field(ev, "name");
+    const struct md_field *data = md_ev_field(ev, "data");
+    const struct md_field *allv = md_ev_field(ev, "all_values");
+    bool add = action && !strcmp(action, "add");
+    struct md_regpath rp;
+    if (!key || !md_regpath_parse(&c->arena, key, strlen(key), &rp)) {
+        skip_record(c, ev, false, "the key does not start with a hive");
+        return;
+    }
+    const char *nm = name && name->type == MD_V_STR
+                         ? md_arena_strndup(&c->arena, name->s, name->len)
+                         : NULL;
+    if (add && !nm) {
+        skip_record(c, ev, true, "creates a key and sets no value");
+        return;
+    }
+    if (data && data->type == MD_V_STR && is_ref(data->s, data->len)) {
+        skip_record(c, ev, false,
+                    md_arena_printf(&c->arena,
+                                    "its data is %.*s, whose "
+                                    "value is not known offline",
+                                    (int)(data->len > 64 ? 64 : data->len),
+                                    data->s));
+        return;
+    }
+    if (!add && !nm && allv && allv->i) {
+        op_add(c, MD_OP_DEL_VALUES, ev, rp.key, NULL);
+        if (key_modelled(rp.key))
+            action_add(c, "delete", target_of(rp.key, NULL),
+                       md_arena_printf(&c->arena, "%s (every value)", rp.key),
+                       NULL, ev);
+        else
+            skip_record(c, ev, true,
+                        "deletes values marsdiag does not "
+                        "read: no effect on the proxy verdict");
+        return;
+    }
+    struct md_buf doc = MD_BUF_INIT((size_t)lim->reg_value_bytes * 8);
+    md_buf_adds(&doc, "Windows Registry Editor Version 5.00\r\n\r\n");
+    md_buf_printf(&doc, "[%s%s]\r\n", nm ? "" : "-", rp.key);
+    const char *why = NULL;
+    if (nm) {
+        if (*nm)
+            reg_quoted(&doc, nm, strlen(nm));
+        else
+            md_buf_addc(&doc, '@');
+        md_buf_addc(&doc, '=');
+        if (add)
+            why = reg_data(&doc, type,
+                           data && data->type == MD_V_STR ? data->s : NULL,
+                           data && data->type == MD_V_STR ? data->len : 0,
+                           data && data->type == MD_V_SECRET);
+        else
+            md_buf_addc(&doc, '-');
+        md_buf_adds(&doc, "\r\n");
+    }
+    if (why) {
+        skip_record(c, ev, false,
+                    md_arena_printf(&c->arena, "%s %s: %s",
+                                    type ? type : "REG_SZ", nm, why));
+        md_buf_free(&doc);
+        return;
+    }
+    size_t before = c->nops;
+    reg_document(c, ev, &doc, lim);
+    md_buf_free(&doc);
+    bool modelled = nm ? value_modelled(rp.key, nm) : key_modelled(rp.key);
+    if (c->nops == before) {
+        skip_record(c, ev, false, "the registry write could not be read");
+        return;
+    }
+    if (!modelled) {
+        skip_record(c, ev, true,
+                    "not a setting marsdiag reads: no effect "
+                    "on the proxy verdict");
+        return;
+    }
+    const char *value = NULL;
+    for (size_t i = before; i < c->nops; i++) {
+        const struct md_evidence *d = c->ops[i].ev;
+        if (!strcmp(d->kind, "wininet.connection") ||
+            !strcmp(d->kind, "winhttp.proxy") ||
+            !strcmp(d->kind, "agent.proxy"))
+            value = derived_text(c, d); /* a blob or agent value in words */
+    }
+    if (add && !value) {
+        const char *v = data && data->type == MD_V_SECRET ? "(set)"
+                        : data && data->type == MD_V_STR
+                            ? md_arena_strndup(&c->arena, data->s, data->len)
+                            : "(empty)";
+        value =
+            md_arena_printf(&c->arena, "%s (%s)", v, type ? type : "REG_SZ");
+    }
+    action_add(c, add ? "set" : "delete", target_of(rp.key, nm),
+               setting_of(c, rp.key, nm), value, ev);
+}
+
+/* ---- agent and WinHTTP commands ---------------------------------------- */
+
+/* A field written as a variable or expression: its value is unknown. */
+static const struct md_field *
+unknown_value(const struct md_evidence *ev, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct md_field *f = md_ev_field(ev, names[i]);
+        if (f && f->type == MD_V_STR && is_ref(f->s, f->len))
+            return f;
+    }
+    return NULL;
+}
+
+static void
+agent_record(struct md_change *c, const struct md_evidence *at,
+             const char *field, const struct md_field *value)
+{
+    struct md_evidence *r = md_rec_new(&c->arena, "agent.proxy", at);
+    md_rec_str(r, "field", field);
+    md_rec_copy_field(r, "value", value);
+    md_rec_str(r, "origin", "change");
+    if (r)
+        op_add(c, MD_OP_RECORD, r, NULL, NULL);
+}
+
+/* Set-OBMachineSetting, MARSAgentInstaller.exe, SetMarsProxy.exe: the
+ * agent's whole proxy is replaced. */
+static void
+script_agent(struct md_change *c, const struct md_evidence *ev)
+{
+    static const char *const plain[] = {"server", "port", "user", "bypass"};
+    const struct md_field *unk = unknown_value(ev, plain, 4);
+    if (unk) {
+        skip_record(c, ev, false,
+                    md_arena_printf(&c->arena,
+                                    "uses %.*s, whose value is "
+                                    "not known offline",
+                                    (int)(unk->len > 64 ? 64 : unk->len),
+                                    unk->s));
+        return;
+    }
+    const struct md_field *np = md_ev_field(ev, "no_proxy");
+    op_add(c, MD_OP_AGENT_ALL, ev, NULL, NULL);
+    if (np && np->i) {
+        struct md_field off = {.type = MD_V_BOOL, .i = 0};
+        agent_record(c, ev, "enabled", &off);
+        action_add(c, "clear", "agent", "proxy", NULL, ev);
+        return;
+    }
+    struct md_buf say = MD_BUF_INIT(0);
+    for (size_t i = 0; i < 5; i++) {
+        static const char *const names[] = {"server", "port", "user",
+                                            "password", "bypass"};
+        const struct md_field *f = md_ev_field(ev, names[i]);
+        if (!f || f->type == MD_V_NULL)
+            continue;
+        struct md_field v = *f;
+        if (v.type == MD_V_SECRET && v.len == 0)
+            v.len = 8; /* given through a variable: set, length unknown */
+        agent_record(c, ev, names[i], &v);
+        md_buf_printf(&say, "%s%s %s", say.len ? ", " : "", names[i],
+                      field_text(c, &v));
+    }
+    struct md_field on = {.type = MD_V_BOOL, .i = 1};
+    agent_record(c, ev, "enabled", &on);
+    action_add(c, "set", "agent", "proxy",
+               md_arena_strdup(&c->arena, say.ptr ? say.ptr : "(nothing)"), ev);
+    md_buf_free(&say);
+}
+
+/* netsh winhttp set|reset|import proxy. */
+static void
+script_winhttp(struct md_change *c, const struct md_evidence *ev)
+{
+    const char *action = fstr(c, ev, "action");
+    const struct md_field *srv = md_ev_field(ev, "proxy_server");
+    const struct md_field *byp = md_ev_field(ev, "bypass");
+    bool reset = action && !strcmp(action, "reset");
+    if (action && !strcmp(action, "import")) {
+        skip_record(c, ev, false,
+                    "copies the Internet Explorer proxy of "
+                    "the account that runs it, which is not "
+                    "known offline");
+        return;
+    }
+    if (!reset && (!srv || srv->type != MD_V_STR || !srv->len)) {
+        skip_record(c, ev, false,
+                    "netsh winhttp set proxy without a proxy "
+                    "server");
+        return;
+    }
+    static const char *const names[] = {"proxy_server", "bypass"};
+    const struct md_field *unk = reset ? NULL : unknown_value(ev, names, 2);
+    if (unk) {
+        skip_record(c, ev, false,
+                    md_arena_printf(&c->arena,
+                                    "uses %.*s, whose value is "
+                                    "not known offline",
+                                    (int)(unk->len > 64 ? 64 : unk->len),
+                                    unk->s));
+        return;
+    }
+    struct md_evidence *r = md_rec_new(&c->arena, "winhttp.proxy", ev);
+    md_rec_str(r, "source", "netsh");
+    md_rec_bool(r, "direct", reset);
+    md_rec_copy_field(r, "proxy_server", reset ? NULL : srv);
+    md_rec_copy_field(r, "bypass", reset ? NULL : byp);
+    if (!r)
+        return;
+    op_add(c, MD_OP_RECORD, r, NULL, NULL);
+    action_add(c, reset ? "reset" : "set", "winhttp", "proxy",
+               derived_text(c, r), ev);
+}
+
+/* ---- the change file --------------------------------------------------- */
+
+/* One record of a script, in file order. */
+static void
+script_record(struct md_change *c, const struct md_evidence *ev,
+              const struct md_limits *lim)
+{
+    if (kind_is(ev, "change.statement")) {
+        skip_record(c, ev, str_field_is(ev, "status", "ignored"),
+                    fstr(c, ev, "reason"));
+    } else if (kind_is(ev, "change.agent_proxy")) {
+        script_agent(c, ev);
+    } else if (kind_is(ev, "change.winhttp")) {
+        script_winhttp(c, ev);
+    } else if (kind_is(ev, "change.reg")) {
+        script_reg(c, ev, lim);
+    } else if (kind_is(ev, "secret.plaintext")) {
+        /* Not a setting, but the password is in the change (MP020). */
+        op_add(c, MD_OP_RECORD, ev, NULL, NULL);
+    } else {
+        skip_record(c, ev, true,
+                    "output of a command (a capture of the "
+                    "settings), not a change");
+    }
+}
+
+static enum md_status fail(struct md_change *c, enum md_status st,
+                           const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static enum md_status
+fail(struct md_change *c, enum md_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->error, sizeof c->error, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+/* Read the whole file (at most lim->change_bytes). */
+static enum md_status
+slurp(struct md_change *c, const char *path, const struct md_limits *lim,
+      unsigned char **data, size_t *len)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return fail(c, errno == ENOENT ? MD_ERR_NOTFOUND : MD_ERR_IO,
+                    "cannot read '%s': %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return fail(c, MD_ERR_USAGE, "'%s' is not a file%s", path,
+                    ": --change takes one .reg file, script or transcript");
+    if ((uint64_t)st.st_size > lim->change_bytes)
+        return fail(c, MD_ERR_LIMIT, "'%s' is larger than limit %s", path,
+                    "'change_bytes'");
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fail(c, MD_ERR_IO, "cannot read '%s': %s", path,
+                    strerror(errno));
+    *data = malloc((size_t)st.st_size + 1);
+    *len = *data ? fread(*data, 1, (size_t)st.st_size, f) : 0;
+    bool bad = ferror(f);
+    fclose(f);
+    if (!*data)
+        return fail(c, MD_ERR_NOMEM, "'%s': %s", path, "out of memory");
+    if (bad)
+        return fail(c, MD_ERR_IO, "cannot read '%s': %s", path, "I/O error");
+    return MD_OK;
+}
+
+/* Decode to c->text and tell a .reg file from a script. */
+static enum md_status
+sniff(struct md_change *c, const unsigned char *data, size_t len)
+{
+    if (len >= 4 && ((data[0] == 'P' && data[1] == 'K' && data[2] < 9) ||
+                     (data[0] == 0x1f && data[1] == 0x8b)))
+        return fail(c, MD_ERR_USAGE, "'%s' is an archive%s", c->path,
+                    ": --change takes one .reg file, script or transcript");
+    size_t bom = 0;
+    enum md_encoding enc =
+        md_encoding_detect(data, len < 4096 ? len : 4096, &bom);
+    if (enc == MD_ENC_BINARY)
+        return fail(c, MD_ERR_USAGE, "'%s' is not a text file%s", c->path,
+                    ": --change takes one .reg file, script or transcript");
+    struct md_decoder d;
+    md_decoder_init(&d, enc);
+    enum md_status st = md_decode(&d, data + bom, len - bom, true, &c->text);
+    if (st != MD_OK)
+        return fail(c, st, "cannot decode '%s': %s", c->path,
+                    md_status_str(st));
+    struct md_slice t =
+        md_slice_trim(md_slice_of(c->text.ptr ? c->text.ptr : "", c->text.len));
+    c->type = md_slice_istarts(t, "Windows Registry Editor Version") ||
+                      md_slice_istarts(t, "REGEDIT4")
+                  ? "reg"
+                  : "pscapture";
+    return MD_OK;
+}
+
+/* Problems the parser reported: the lines they concern were not (fully)
+ * read, so they are not understood. Then all skips in line order (a
+ * stable insertion sort: they are few and mostly in order already). */
+static void
+diagnostics(struct md_change *c)
+{
+    for (const struct md_input *in = c->file.inputs; in; in = in->next)
+        for (const struct md_diag *d = in->diags; d; d = d->next)
+            if (d->grade >= MD_GRADE_WARN)
+                skip_add(c, false, d->msg, d->line, NULL);
+    for (size_t i = 1; i < c->nskips; i++) {
+        struct md_change_skip s = c->skips[i];
+        size_t j = i;
+        while (j > 0 && c->skips[j - 1].line > s.line) {
+            c->skips[j] = c->skips[j - 1];
+            j--;
+        }
+        c->skips[j] = s;
+    }
+}
+
+enum md_status
+md_change_read(const char *path, const struct md_limits *lim,
+               struct md_change **out)
+{
+    struct md_change *c = calloc(1, sizeof *c);
+    *out = c;
+    if (!c)
+        return MD_ERR_NOMEM;
+    c->path = path;
+    c->text.max = (size_t)lim->change_bytes * 2;
+    md_bundle_init(&c->file, path);
+    unsigned char *data = NULL;
+    size_t len = 0;
+    enum md_status st = slurp(c, path, lim, &data, &len);
+    if (st == MD_OK)
+        st = sniff(c, data, len);
+    if (st != MD_OK) {
+        free(data);
+        return st;
+    }
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const struct md_parser *p = !strcmp(c->type, "reg")
+                                    ? md_parser_find("reg")
+                                    : &md_parser_pscapture_changes;
+    struct collect k = {.c = c};
+    struct md_scan_opts so = {
+        .limits = *lim, .on_evidence = collect, .user = &k};
+    st = md_parse_memory(&c->file, p, base, data, len, 0, &so);
+    free(data);
+    for (size_t i = 0; i < k.n; i++) {
+        if (p == &md_parser_pscapture_changes)
+            script_record(c, k.v[i], lim);
+        else
+            reg_record(c, k.v[i], true);
+    }
+    free(k.v);
+    diagnostics(c);
+    if (st == MD_OK && c->nomem)
+        st = MD_ERR_NOMEM;
+    if (st != MD_OK)
+        fail(c, st, "cannot read '%s': %s", path, md_status_str(st));
+    return st;
+}
+
+void
+md_change_free(struct md_change *c)
+{
+    if (!c)
+        return;
+    md_bundle_free(&c->file);
+    md_arena_free(&c->arena);
+    md_buf_free(&c->text);
+    free(c->actions);
+    free(c->skips);
+    free(c->ops);
+    free(c);
+}

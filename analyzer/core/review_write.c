@@ -1,0 +1,493 @@
+/*
+ * Writers of a review and of a bundle diff (marsdiag/review.h): JSON
+ * (marsdiag.review/1, marsdiag.diff/1; DESIGN §3) and text. Each string
+ * from a bundle or a change file goes through md_redactor_apply, so a
+ * password never reaches the output.
+ */
+#include "review_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "marsdiag/redact.h"
+#include "marsdiag/verdict.h"
+
+/* ---- shared ------------------------------------------------------------- */
+
+static void
+put(FILE *f, const struct md_render *rr, const char *s)
+{
+    size_t n;
+    char *m = md_redactor_apply(rr->redactor, s, strlen(s), &n);
+    if (m)
+        fwrite(m, 1, n, f);
+    free(m);
+}
+
+static void
+jstr(struct md_json *j, const struct md_render *rr, const char *key,
+     const char *s)
+{
+    md_json_key(j, key);
+    if (s)
+        md_json_redacted(j, rr->redactor, s, strlen(s));
+    else
+        md_json_null(j);
+}
+
+static void
+write_tool(struct md_json *j, const struct md_render *rr)
+{
+    md_json_key(j, "tool");
+    md_json_obj(j);
+    md_json_key(j, "name");
+    md_json_strz(j, "marsdiag");
+    md_json_key(j, "version");
+    md_json_strz(j, md_version());
+    md_json_key(j, "rulepack");
+    md_json_strz(j, rr->rulepack);
+    md_json_end_obj(j);
+}
+
+static void
+write_findings(struct md_json *j, const char *key,
+               const struct md_verdict_finding *const *f, size_t n,
+               const struct md_render *rr)
+{
+    md_json_key(j, key);
+    md_json_arr(j);
+    for (size_t i = 0; i < n; i++)
+        md_write_finding_json(j, f[i], rr->redactor);
+    md_json_end_arr(j);
+}
+
+static const char *
+fact_str(const struct md_fact *root, const char *path, char *buf, size_t n)
+{
+    const struct md_fact *f = md_fact_path(root, path);
+    if (!f || f->type == MD_F_NULL)
+        return NULL;
+    if (f->type == MD_F_STR)
+        snprintf(buf, n, "%.*s", (int)f->len, f->s);
+    else if (f->type == MD_F_INT)
+        snprintf(buf, n, "%lld", (long long)f->i);
+    else if (f->type == MD_F_BOOL)
+        snprintf(buf, n, "%s", f->i ? "yes" : "no");
+    else
+        return NULL;
+    return buf;
+}
+
+void
+md_effective_line(const struct md_fact *root, char *buf, size_t n)
+{
+    char src[32], mode[32], server[512], port[32], pac[1024], cred[8];
+    const char *s = fact_str(root, "effective.source", src, sizeof src);
+    const char *m = fact_str(root, "effective.mode", mode, sizeof mode);
+    const char *who = s && !strcmp(s, "agent") ? "the agent's own proxy"
+                                               : "SYSTEM's Windows settings";
+    if (!s || !m || !strcmp(s, "unknown")) {
+        snprintf(buf, n, "unknown (the evidence to decide is missing)");
+    } else if (!strcmp(m, "direct")) {
+        snprintf(buf, n, "direct (no proxy)");
+    } else if (!strcmp(m, "pac")) {
+        const char *u = fact_str(root, "effective.pac_url", pac, sizeof pac);
+        snprintf(buf, n, "PAC %s (%s)", u ? u : "(no URL)", who);
+    } else if (!strcmp(m, "autodetect")) {
+        snprintf(buf, n, "automatic detection, WPAD (%s)", who);
+    } else {
+        const char *sv =
+            fact_str(root, "effective.server", server, sizeof server);
+        const char *pt = fact_str(root, "effective.port", port, sizeof port);
+        const char *c =
+            fact_str(root, "effective.credentials", cred, sizeof cred);
+        snprintf(buf, n, "%s%s%s (%s, %s)", sv ? sv : "(no server)",
+                 pt ? ":" : "", pt ? pt : "", who,
+                 c && !strcmp(c, "yes") ? "with credentials"
+                                        : "no credentials");
+    }
+}
+
+/* ---- review: JSON -------------------------------------------------------- */
+
+static void
+write_action(struct md_json *j, const struct md_change_action *a,
+             const struct md_render *rr)
+{
+    md_json_obj(j);
+    md_json_key(j, "kind");
+    md_json_strz(j, a->kind);
+    md_json_key(j, "target");
+    md_json_strz(j, a->target);
+    jstr(j, rr, "setting", a->setting);
+    jstr(j, rr, "value", a->value);
+    jstr(j, rr, "path", a->ev->input ? a->ev->input->path : NULL);
+    md_json_key(j, "line");
+    md_json_uint(j, a->ev->line);
+    md_json_key(j, "text");
+    if (a->ev->text)
+        md_json_redacted(j, rr->redactor, a->ev->text, a->ev->text_len);
+    else
+        md_json_null(j);
+    md_json_end_obj(j);
+}
+
+static void
+write_skip(struct md_json *j, const struct md_change_skip *s,
+           const struct md_render *rr)
+{
+    md_json_obj(j);
+    md_json_key(j, "status");
+    md_json_strz(j, s->understood ? "ignored" : "not_understood");
+    jstr(j, rr, "reason", s->reason);
+    jstr(j, rr, "path", s->path);
+    md_json_key(j, "line");
+    md_json_uint(j, s->line);
+    jstr(j, rr, "text", s->text);
+    md_json_end_obj(j);
+}
+
+static void
+write_change_json(struct md_json *j, const struct md_change *c,
+                  const struct md_render *rr)
+{
+    md_json_key(j, "change");
+    md_json_obj(j);
+    jstr(j, rr, "path", c->path);
+    md_json_key(j, "type");
+    md_json_strz(j, c->type);
+    md_json_key(j, "actions");
+    md_json_arr(j);
+    for (size_t i = 0; i < c->nactions; i++)
+        write_action(j, &c->actions[i], rr);
+    md_json_end_arr(j);
+    md_json_key(j, "not_applied");
+    md_json_arr(j);
+    for (size_t i = 0; i < c->nskips; i++)
+        write_skip(j, &c->skips[i], rr);
+    md_json_end_arr(j);
+    md_json_end_obj(j);
+}
+
+void
+md_write_review_json(FILE *f, const struct md_review *r,
+                     const struct md_render *rr)
+{
+    struct md_json j;
+    md_json_init(&j, f, true);
+    md_json_obj(&j);
+    md_json_key(&j, "schema");
+    md_json_strz(&j, MD_REVIEW_SCHEMA);
+    write_tool(&j, rr);
+    write_change_json(&j, r->change, rr);
+    md_json_key(&j, "empty_machine");
+    md_json_bool(&j, r->empty_machine);
+    md_json_key(&j, "effective_changed");
+    md_json_bool(&j, r->effective_changed);
+    md_json_key(&j, "before");
+    md_write_verdict_json(&j, &r->before, rr);
+    md_json_key(&j, "after");
+    md_write_verdict_json(&j, &r->after, rr);
+    write_findings(&j, "introduced", r->introduced, r->nintroduced, rr);
+    write_findings(&j, "escalated", r->escalated, r->nescalated, rr);
+    write_findings(&j, "resolved", r->resolved, r->nresolved, rr);
+    md_json_key(&j, "unchanged");
+    md_json_uint(&j, r->nunchanged);
+    md_json_end_obj(&j);
+    fputc('\n', f);
+}
+
+/* ---- review: text -------------------------------------------------------- */
+
+struct style {
+    const char *bold, *red, *yellow, *dim, *off;
+};
+
+static struct style
+style_of(const struct md_render *rr)
+{
+    static const struct style plain = {"", "", "", "", ""};
+    static const struct style ansi = {"\033[1m", "\033[31m", "\033[33m",
+                                      "\033[2m", "\033[0m"};
+    return rr->color ? ansi : plain;
+}
+
+/* "  at FILE:LINE  TEXT" (one line of the text, at most 100 bytes). */
+static void
+text_at(FILE *f, const struct md_render *rr, const struct style *st,
+        const char *path, uint64_t line, const char *text, size_t tlen)
+{
+    fprintf(f, "      %sat%s ", st->dim, st->off);
+    put(f, rr, path ? path : "?");
+    if (line)
+        fprintf(f, ":%llu", (unsigned long long)line);
+    if (text) {
+        size_t n;
+        char *m = md_redactor_apply(rr->redactor, text, tlen, &n);
+        size_t lim = n > 100 ? 100 : n;
+        while (m && lim < n && lim > 0 &&
+               ((unsigned char)m[lim] & 0xC0) == 0x80)
+            lim--;
+        for (size_t k = 0; m && k < lim; k++)
+            if (m[k] == '\t' || m[k] == '\n' || m[k] == '\r')
+                m[k] = ' ';
+        fprintf(f, "  %s%.*s%s%s", st->dim, m ? (int)lim : 0, m ? m : "",
+                m && n > lim ? "…" : "", st->off);
+        free(m);
+    }
+    fputc('\n', f);
+}
+
+static const char *
+target_words(const char *t)
+{
+    static const struct {
+        const char *target, *words;
+    } names[] = {
+        {"agent", "the agent's proxy"},
+        {"system", "SYSTEM's Internet Settings"},
+        {"machine", "the machine's (HKLM) Internet Settings"},
+        {"user", "a user's Internet Settings"},
+        {"service", "a service account's settings"},
+        {"policy", "the proxy policy"},
+        {"winhttp", "WinHTTP"},
+        {"dotnet", ".NET"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(t, names[i].target))
+            return names[i].words;
+    return t;
+}
+
+static void
+text_change(FILE *f, const struct md_change *c, const struct md_render *rr,
+            const struct style *st)
+{
+    fprintf(f, "%sChange:%s ", st->bold, st->off);
+    put(f, rr, c->path);
+    fprintf(f, " (%s; %zu action%s)\n",
+            !strcmp(c->type, "reg") ? "registry file"
+                                    : "script or command line",
+            c->nactions, c->nactions == 1 ? "" : "s");
+    for (size_t i = 0; i < c->nactions; i++) {
+        const struct md_change_action *a = &c->actions[i];
+        fprintf(f, "  %s %s", a->kind, target_words(a->target));
+        bool whole = !strcmp(a->setting, "proxy"); /* the agent's, WinHTTP */
+        if (!whole) {
+            fputs(": ", f);
+            put(f, rr, a->setting);
+        }
+        if (a->value) {
+            fputs(whole ? ": " : " = ", f);
+            put(f, rr, a->value);
+        }
+        fputc('\n', f);
+        text_at(f, rr, st, a->ev->input ? a->ev->input->path : NULL,
+                a->ev->line, a->ev->text, a->ev->text_len);
+    }
+    if (!c->nskips)
+        return;
+    size_t nu = 0;
+    for (size_t i = 0; i < c->nskips; i++)
+        nu += !c->skips[i].understood;
+    fprintf(f, "%sNot applied:%s %zu (%zu not understood)\n", st->bold, st->off,
+            c->nskips, nu);
+    for (size_t i = 0; i < c->nskips; i++) {
+        const struct md_change_skip *s = &c->skips[i];
+        fprintf(f, "  %s%s%s: ", s->understood ? "" : st->yellow,
+                s->understood ? "ignored" : "not understood", st->off);
+        put(f, rr, s->reason ? s->reason : "");
+        fputc('\n', f);
+        text_at(f, rr, st, s->path, s->line, s->text,
+                s->text ? strlen(s->text) : 0);
+    }
+}
+
+static void
+text_list(FILE *f, const char *title, const struct md_verdict_finding *const *v,
+          size_t n, const struct md_render *rr, const struct style *st)
+{
+    size_t k[3] = {0};
+    for (size_t i = 0; i < n; i++)
+        k[v[i]->severity]++;
+    fprintf(f, "\n%s%s:%s ", st->bold, title, st->off);
+    if (!n)
+        fputs("none\n", f);
+    else
+        fprintf(f, "%zu error%s, %zu warning%s, %zu info\n", k[2],
+                k[2] == 1 ? "" : "s", k[1], k[1] == 1 ? "" : "s", k[0]);
+    for (size_t i = 0; i < n; i++)
+        md_write_finding_text(f, v[i], rr);
+}
+
+/* "MP001, MP004" of findings at severity sev or above, into b. */
+static size_t
+ids(const struct md_verdict_finding *const *v, size_t n, int sev, char *b,
+    size_t bn)
+{
+    size_t k = 0, o = 0;
+    b[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if ((int)v[i]->severity < sev || v[i]->suppressed)
+            continue;
+        if (!strstr(b, v[i]->rule->id) && o + 16 < bn)
+            o += (size_t)snprintf(b + o, bn - o, "%s%s", k ? ", " : "",
+                                  v[i]->rule->id);
+        k++;
+    }
+    return k;
+}
+
+static size_t
+count_at(const struct md_verdict *v, int sev)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < v->nfindings; i++)
+        n += (int)v->findings[i].severity >= sev && !v->findings[i].suppressed;
+    return n;
+}
+
+/* s (from the bundle or the change: redacted) wrapped at 78 columns,
+ * each line indented by ind. */
+static void
+wrapped(FILE *f, const struct md_render *rr, int ind, const char *s)
+{
+    size_t n;
+    char *m = md_redactor_apply(rr->redactor, s, strlen(s), &n);
+    const char *p = m ? m : "";
+    int col = ind;
+    fprintf(f, "%*s", ind, "");
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        size_t w = strcspn(p, " ");
+        if (!w)
+            break;
+        if (col > ind && col + 1 + (int)w > 78) {
+            fprintf(f, "\n%*s", ind, "");
+            col = ind;
+        } else if (col > ind) {
+            fputc(' ', f);
+            col++;
+        }
+        fwrite(p, 1, w, f);
+        col += (int)w;
+        p += w;
+    }
+    fputc('\n', f);
+    free(m);
+}
+
+/* The answer to "will backups still reach Azure, and why". */
+static void
+text_verdict(FILE *f, const struct md_review *r, const struct md_render *rr,
+             const struct style *st)
+{
+    const struct md_fact *after = md_model_root(r->after.model);
+    char line[1600], list[256], esc[256];
+    struct md_buf b = MD_BUF_INIT(0);
+    md_effective_line(after, line, sizeof line);
+    const struct md_verdict_finding *const *in = r->introduced;
+    size_t ne = ids(in, r->nintroduced, MD_SEV_ERROR, list, sizeof list);
+    size_t nx = ids(r->escalated, r->nescalated, MD_SEV_ERROR, esc, sizeof esc);
+    size_t left = count_at(&r->after, MD_SEV_ERROR);
+    const char *head;
+    if (ne || nx) {
+        head = "do not apply the change as it is.";
+        if (ne)
+            md_buf_printf(&b, "It introduces %s", list);
+        if (nx)
+            md_buf_printf(&b, "%s %s more severe",
+                          ne ? "; it makes"
+                             : "It "
+                               "makes",
+                          esc);
+        md_buf_adds(&b, " (errors, above).");
+    } else if (ids(in, r->nintroduced, MD_SEV_WARNING, list, sizeof list)) {
+        head = "read the warnings before applying the change.";
+        md_buf_printf(&b, "It introduces %s (warnings, above).", list);
+    } else {
+        head = "the change introduces no problem.";
+        if (left)
+            md_buf_printf(&b, "%zu error%s remain%s after it.", left,
+                          left == 1 ? "" : "s", left == 1 ? "s" : "");
+    }
+    md_buf_printf(&b, "%sAfter it the agent connects: %s.", b.len ? " " : "",
+                  line);
+    if (ids(r->resolved, r->nresolved, MD_SEV_INFO, list, sizeof list))
+        md_buf_printf(&b, " It resolves %s.", list);
+    const struct md_fact *mode = md_fact_path(after, "effective.mode");
+    if (r->effective_changed && mode && mode->type == MD_F_STR &&
+        mode->len == 6 && !memcmp(mode->s, "direct", 6))
+        md_buf_adds(&b, " Without a proxy, backups reach Azure only if this "
+                        "server can connect to Azure directly (HTTPS, port "
+                        "443).");
+    size_t nu = 0;
+    for (size_t i = 0; i < r->change->nskips; i++)
+        nu += !r->change->skips[i].understood;
+    if (!r->change->nactions && !r->change->nskips)
+        md_buf_adds(&b, " The change file holds no statement: nothing was "
+                        "applied.");
+    if (nu)
+        md_buf_printf(&b,
+                      " %zu statement%s not understood: the verdict "
+                      "covers the rest of the change only.",
+                      nu, nu == 1 ? " was" : "s were");
+    fprintf(f, "\n%sVerdict:%s %s%s%s\n", st->bold, st->off,
+            ne || nx ? st->red : "", head, ne || nx ? st->off : "");
+    wrapped(f, rr, 2, b.ptr ? b.ptr : "");
+    md_buf_free(&b);
+}
+
+/* " (MP006, MP022)": the rules of the findings the change leaves. */
+static void
+unchanged_ids(FILE *f, const struct md_review *r)
+{
+    const struct md_verdict *v = &r->after;
+    size_t shown = 0;
+    for (size_t i = 0; i < v->nfindings; i++) {
+        const struct md_verdict_finding *x = &v->findings[i];
+        bool changed = false, dup = false;
+        for (size_t k = 0; k < r->nintroduced && !changed; k++)
+            changed = r->introduced[k] == x;
+        for (size_t k = 0; k < r->nescalated && !changed; k++)
+            changed = r->escalated[k] == x;
+        for (size_t k = 0; k < i && !dup; k++)
+            dup = v->findings[k].rule == x->rule;
+        if (changed || dup)
+            continue;
+        fprintf(f, "%s%s", shown++ ? ", " : " (", x->rule->id);
+    }
+    if (shown)
+        fputc(')', f);
+}
+
+void
+md_write_review_text(FILE *f, const struct md_review *r,
+                     const struct md_render *rr)
+{
+    struct style st = style_of(rr);
+    text_change(f, r->change, rr, &st);
+    fprintf(f, "\n%sServer:%s ", st.bold, st.off);
+    put(f, rr, r->before.bundle.path);
+    fputs(r->empty_machine ? " (no bundle: no agent proxy, no SYSTEM proxy, "
+                             "WinHTTP direct)\n"
+                           : "\n",
+          f);
+    fprintf(f, "\n%sBefore the change%s\n", st.bold, st.off);
+    md_write_effective_text(f, &r->before, rr);
+    fprintf(f, "%sAfter the change%s%s\n", st.bold, st.off,
+            r->effective_changed ? "" : " (the same)");
+    md_write_effective_text(f, &r->after, rr);
+    text_list(f, "Introduced by the change", r->introduced, r->nintroduced, rr,
+              &st);
+    if (r->nescalated)
+        text_list(f, "Made more severe by the change", r->escalated,
+                  r->nescalated, rr, &st);
+    text_list(f, "Resolved by the change", r->resolved, r->nresolved, rr, &st);
+    fprintf(f, "\n%sUnchanged:%s %zu finding%s", st.bold, st.off, r->nunchanged,
+            r->nunchanged == 1 ? "" : "s");
+    unchanged_ids(f, r);
+    fputc('\n', f);
+    text_verdict(f, r, rr, &st);
+}

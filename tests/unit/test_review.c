@@ -1,0 +1,603 @@
+/* Tests for the change reader and the review (review.h): .reg files in
+ * UTF-16LE and REGEDIT4 with deletions, Set-OBMachineSetting (-NoProxy,
+ * typos), netsh winhttp set/reset, reg add/delete with /v /t /d /f /va,
+ * installer /pu /pw, statements not understood, what replaces what, and
+ * whole reviews over the scenario bundles. */
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "marsdiag/review.h"
+#include "pscapture/pscapture.h"
+#include "review_int.h"
+
+static char tmpdir[64];
+
+/* Write data to a fresh file named name in the test's folder. */
+static const char *
+put_file(const char *name, const void *data, size_t len)
+{
+    static char path[256];
+    if (!tmpdir[0]) {
+        snprintf(tmpdir, sizeof tmpdir, "/tmp/md-test-review-XXXXXX");
+        if (!mkdtemp(tmpdir))
+            abort();
+    }
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(data, 1, len, f) != len)
+        abort();
+    fclose(f);
+    return path;
+}
+
+static struct md_change *
+read_change(const char *name, const char *text)
+{
+    struct md_limits lim;
+    md_limits_default(&lim);
+    struct md_change *c;
+    enum md_status st =
+        md_change_read(put_file(name, text, strlen(text)), &lim, &c);
+    CHECK_INT(st, MD_OK);
+    if (st != MD_OK)
+        fprintf(stderr, "  %s\n", c ? c->error : "");
+    return c;
+}
+
+/* The n-th live record operation of kind, or NULL. */
+static const struct md_evidence *
+live(const struct md_change *c, const char *kind, size_t n)
+{
+    for (size_t i = 0; i < c->nops; i++)
+        if (c->ops[i].kind == MD_OP_RECORD && c->ops[i].live &&
+            !strcmp(c->ops[i].ev->kind, kind) && n-- == 0)
+            return c->ops[i].ev;
+    return NULL;
+}
+
+static size_t
+nlive(const struct md_change *c, const char *kind)
+{
+    size_t n = 0;
+    while (live(c, kind, n))
+        n++;
+    return n;
+}
+
+static const char *
+str(const struct md_evidence *ev, const char *name)
+{
+    static char buf[512];
+    const struct md_field *f = ev ? md_ev_field(ev, name) : NULL;
+    if (!f || f->type != MD_V_STR)
+        return "(null)";
+    snprintf(buf, sizeof buf, "%.*s", (int)f->len, f->s);
+    return buf;
+}
+
+static int64_t
+num(const struct md_evidence *ev, const char *name)
+{
+    const struct md_field *f = ev ? md_ev_field(ev, name) : NULL;
+    return f && (f->type == MD_V_INT || f->type == MD_V_BOOL) ? f->i
+                                                              : INT64_MIN;
+}
+
+/* No action value, setting, text or skip mentions secret. */
+static void
+check_no_leak(const struct md_change *c, const char *secret)
+{
+    for (size_t i = 0; i < c->nactions; i++) {
+        const struct md_change_action *a = &c->actions[i];
+        CHECK(!a->value || !strstr(a->value, secret));
+        CHECK(!a->ev->text ||
+              !memmem(a->ev->text, a->ev->text_len, secret, strlen(secret)));
+    }
+    for (size_t i = 0; i < c->nskips; i++)
+        CHECK(!c->skips[i].text || !strstr(c->skips[i].text, secret));
+    for (size_t i = 0; i < c->nops; i++) {
+        const struct md_evidence *ev = c->ops[i].ev;
+        CHECK(!ev->text ||
+              !memmem(ev->text, ev->text_len, secret, strlen(secret)));
+        for (size_t k = 0; k < ev->nfields; k++)
+            CHECK(ev->fields[k].type != MD_V_STR ||
+                  !memmem(ev->fields[k].s, ev->fields[k].len, secret,
+                          strlen(secret)));
+    }
+}
+
+#define SYS_IS                                                                 \
+    "HKEY_USERS\\S-1-5-18\\Software\\Microsoft\\Windows\\"                     \
+    "CurrentVersion\\Internet Settings"
+
+static void
+test_reg_utf16(void)
+{
+    static const char text[] =
+        "Windows Registry Editor Version 5.00\r\n\r\n"
+        "[HKEY_USERS\\.DEFAULT\\Software\\Microsoft\\Windows\\CurrentVersion"
+        "\\Internet Settings]\r\n"
+        "\"ProxyEnable\"=dword:00000001\r\n"
+        "\"ProxyServer\"=\"proxy.contoso.local:8080\"\r\n"
+        "\"MigrateProxy\"=dword:00000001\r\n"
+        "\r\n"
+        "[HKEY_USERS\\.DEFAULT\\Software\\Microsoft\\Windows\\CurrentVersion"
+        "\\Internet Settings\\Connections]\r\n"
+        "\"DefaultConnectionSettings\"=hex:46,00,00,00,02,00,00,00,03,00,00,"
+        "00,05,00,00,00,70,3a,38,30,38,00,00,00,00,00,00,00,00\r\n";
+    size_t len;
+    unsigned char *u = tu_utf16le(text, &len, true);
+    struct md_limits lim;
+    md_limits_default(&lim);
+    struct md_change *c;
+    CHECK_INT(md_change_read(put_file("system.reg", u, len), &lim, &c), MD_OK);
+    free(u);
+    CHECK_STR(c->type, "reg");
+    CHECK_STR(c->file.inputs->encoding, "utf-16le");
+    CHECK_INT(c->nactions, 3);
+    CHECK_STR(c->actions[0].kind, "set");
+    CHECK_STR(c->actions[0].target, "system");
+    CHECK_STR(c->actions[0].setting, SYS_IS "\\ProxyEnable");
+    CHECK_STR(c->actions[0].value, "1 (REG_DWORD)");
+    CHECK_INT(c->actions[0].ev->line, 4);
+    CHECK_STR(c->actions[1].value, "proxy.contoso.local:8080 (REG_SZ)");
+    /* The blob is said in words. */
+    CHECK(c->actions[2].value &&
+          strstr(c->actions[2].value, "flags 0x03 (manual in use), proxy "
+                                      "p:808"));
+    /* MigrateProxy is applied but not a setting marsdiag reads. */
+    CHECK_INT(c->nskips, 1);
+    CHECK(c->skips[0].understood);
+    CHECK_INT(c->skips[0].line, 6);
+    CHECK_STR(c->skips[0].text, "\"MigrateProxy\"=dword:00000001");
+    CHECK_INT(nlive(c, "reg.value"), 4);
+    CHECK_INT(nlive(c, "wininet.connection"), 1);
+    md_change_free(c);
+}
+
+static void
+test_regedit4_deletions(void)
+{
+    struct md_change *c = read_change(
+        "delete.reg",
+        "REGEDIT4\r\n\r\n"
+        "[HKEY_USERS\\S-1-5-18\\Software\\Microsoft\\Windows\\CurrentVersion"
+        "\\Internet Settings]\r\n"
+        "\"ProxyServer\"=-\r\n"
+        "\r\n"
+        "[-HKEY_USERS\\S-1-5-18\\Software\\Microsoft\\Windows\\"
+        "CurrentVersion\\Internet Settings\\Connections]\r\n"
+        "\r\n"
+        "[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\Tools]\r\n");
+    CHECK_STR(c->type, "reg");
+    CHECK_INT(c->nactions, 2);
+    CHECK_STR(c->actions[0].kind, "delete");
+    CHECK_STR(c->actions[0].setting, SYS_IS "\\ProxyServer");
+    CHECK(c->actions[0].value == NULL);
+    CHECK_STR(c->actions[1].setting, SYS_IS "\\Connections");
+    CHECK_INT(c->actions[1].ev->line, 6);
+    CHECK_INT(c->nskips, 1); /* the Contoso key */
+    CHECK_INT(c->nops, 3);
+    CHECK_INT(c->ops[0].kind, MD_OP_DEL_VALUE);
+    CHECK_INT(c->ops[1].kind, MD_OP_DEL_KEY);
+    /* The key deletion takes the blob and everything below it away, the
+     * value deletion its value, whatever case and alias the bundle used. */
+    struct md_evidence blob = {.kind = "wininet.connection",
+                               .key = SYS_IS "\\Connections",
+                               .name = "DefaultConnectionSettings"};
+    struct md_evidence deeper = {
+        .kind = "reg.value", .key = SYS_IS "\\Connections\\Sub", .name = "X"};
+    struct md_evidence server = {.kind = "reg.value",
+                                 .key = "HKEY_USERS\\S-1-5-18\\SOFTWARE\\"
+                                        "Microsoft\\Windows\\CurrentVersion"
+                                        "\\internet settings",
+                                 .name = "proxyserver"};
+    struct md_evidence other = {
+        .kind = "reg.value", .key = SYS_IS, .name = "ProxyEnable"};
+    CHECK(md_op_replaces(&c->ops[1], &blob));
+    CHECK(md_op_replaces(&c->ops[1], &deeper));
+    CHECK(md_op_replaces(&c->ops[0], &server));
+    CHECK(!md_op_replaces(&c->ops[0], &other));
+    CHECK(!md_op_replaces(&c->ops[1], &other));
+    CHECK_INT(md_op_touches(&c->ops[1]), MD_SRC_SYSTEM);
+    md_change_free(c);
+}
+
+static void
+test_no_proxy(void)
+{
+    struct md_change *c = read_change(
+        "clear.ps1", "# CHG-1\n"
+                     "Set-OBMachineSetting -ProxyServer http://a -ProxyPort "
+                     "8080\n"
+                     "Set-OBMachineSetting -NoProxy\n");
+    CHECK_STR(c->type, "pscapture");
+    CHECK_INT(c->nactions, 2);
+    CHECK_STR(c->actions[1].kind, "clear");
+    CHECK_STR(c->actions[1].target, "agent");
+    CHECK_INT(c->actions[1].ev->line, 3);
+    /* The later statement wins: only "enabled: false" is left. */
+    CHECK_INT(nlive(c, "agent.proxy"), 1);
+    const struct md_evidence *ev = live(c, "agent.proxy", 0);
+    CHECK_STR(str(ev, "field"), "enabled");
+    CHECK_INT(num(ev, "value"), 0);
+    CHECK_INT(ev ? ev->line : 0, 3);
+    struct md_evidence bundle_server = {.kind = "agent.proxy"};
+    CHECK(md_op_replaces(&c->ops[c->nops - 2], &bundle_server));
+    CHECK_INT(c->nskips, 0);
+    md_change_free(c);
+}
+
+static void
+test_netsh(void)
+{
+    struct md_change *c = read_change(
+        "winhttp.cmd", "netsh winhttp set proxy proxy-server=\"p:3128\" "
+                       "bypass-list=\"<local>\"\r\n"
+                       "netsh winhttp show proxy\r\n"
+                       "netsh winhttp reset proxy\r\n"
+                       "netsh winhttp import proxy source=ie\r\n");
+    CHECK_INT(c->nactions, 2);
+    CHECK_STR(c->actions[0].kind, "set");
+    CHECK_STR(c->actions[0].target, "winhttp");
+    CHECK_STR(c->actions[0].value, "proxy p:3128, bypass <local>");
+    CHECK_STR(c->actions[1].kind, "reset");
+    CHECK_STR(c->actions[1].value, "direct access (no proxy server)");
+    CHECK_INT(nlive(c, "winhttp.proxy"), 1);
+    CHECK_INT(num(live(c, "winhttp.proxy", 0), "direct"), 1);
+    CHECK_INT(c->nskips, 2);
+    CHECK(c->skips[0].understood); /* show */
+    CHECK_INT(c->skips[0].line, 2);
+    CHECK(!c->skips[1].understood); /* import: depends on who runs it */
+    CHECK_INT(c->skips[1].line, 4);
+    md_change_free(c);
+}
+
+static void
+test_reg_add_delete(void)
+{
+    struct md_change *c = read_change(
+        "reg.cmd",
+        "reg add \"HKU\\.DEFAULT\\Software\\Microsoft\\Windows\\"
+        "CurrentVersion\\Internet Settings\" /v ProxyEnable /t REG_DWORD "
+        "/d 0x1 /f\r\n"
+        "reg add \"HKU\\S-1-5-18\\Software\\Microsoft\\Windows\\"
+        "CurrentVersion\\Internet Settings\" /v ProxyServer /d "
+        "\"p:8080\" /f\r\n"
+        "reg add \"HKU\\S-1-5-18\\Software\\Microsoft\\Windows\\"
+        "CurrentVersion\\Internet Settings\\Connections\" /v "
+        "DefaultConnectionSettings /t REG_BINARY /d "
+        "4600000003000000090000000000000000000000000000000000000000 /f\r\n"
+        "reg delete \"HKU\\S-1-5-18\\Software\\Microsoft\\Windows\\"
+        "CurrentVersion\\Internet Settings\" /v AutoConfigURL /f\r\n"
+        "reg delete \"HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\"
+        "Internet Settings\\Connections\" /va /f\r\n"
+        "reg add HKLM\\SOFTWARE\\Contoso /v Level /t REG_DWORD /d 3 /f\r\n"
+        "reg add HKCU\\Software\\X /v Y /t REG_DWORD /d lots /f\r\n"
+        "reg import C:\\temp\\proxy.reg\r\n");
+    CHECK_INT(c->nactions, 5);
+    CHECK_STR(c->actions[0].setting, SYS_IS "\\ProxyEnable");
+    CHECK_STR(c->actions[0].value, "0x1 (REG_DWORD)");
+    const struct md_evidence *en = live(c, "reg.value", 0);
+    CHECK_INT(num(en, "data"), 1); /* 0x1 read as a number */
+    CHECK_STR(en ? en->key : NULL, SYS_IS);
+    CHECK_INT(en ? en->line : 0, 1);
+    CHECK(en && en->text && !strncmp(en->text, "reg add", 7));
+    CHECK_STR(str(live(c, "reg.value", 1), "data"), "p:8080");
+    /* The blob a reg add writes is decoded like an exported one. */
+    const struct md_evidence *blob = live(c, "wininet.connection", 0);
+    CHECK_INT(num(blob, "autodetect"), 1);
+    CHECK_INT(num(blob, "manual"), 0);
+    CHECK_STR(c->actions[3].kind, "delete");
+    CHECK_STR(c->actions[3].setting, SYS_IS "\\AutoConfigURL");
+    CHECK_STR(c->actions[4].setting,
+              "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\"
+              "CurrentVersion\\Internet Settings\\Connections (every value)");
+    CHECK_INT(md_op_touches(&c->ops[c->nops - 2]), MD_SRC_WINHTTP);
+    struct md_evidence netsh = {.kind = "winhttp.proxy"};
+    CHECK(md_op_replaces(&c->ops[c->nops - 2], &netsh));
+    CHECK_INT(c->nskips, 3);
+    CHECK(c->skips[0].understood);  /* Contoso: not read */
+    CHECK(!c->skips[1].understood); /* not a number */
+    CHECK(strstr(c->skips[1].reason, "not a number") != NULL);
+    CHECK(!c->skips[2].understood); /* reg import */
+    CHECK_INT(c->skips[2].line, 8);
+    md_change_free(c);
+}
+
+static void
+test_installer(void)
+{
+    struct md_change *c = read_change(
+        "install.cmd",
+        "MARSAgentInstaller.exe /q /ph proxy.contoso.local /po 8080 /pu "
+        "CONTOSO\\svc /pw Hunter2secret\r\n"
+        "MARSAgentInstaller.exe /q /nu\r\n");
+    CHECK_INT(c->nactions, 1);
+    CHECK_STR(c->actions[0].value, "server proxy.contoso.local, port 8080, "
+                                   "user CONTOSO\\svc, password (set)");
+    const struct md_evidence *pw = NULL;
+    for (size_t i = 0; live(c, "agent.proxy", i); i++)
+        if (!strcmp(str(live(c, "agent.proxy", i), "field"), "password"))
+            pw = live(c, "agent.proxy", i);
+    CHECK(pw && md_ev_field(pw, "value")->type == MD_V_SECRET);
+    CHECK_INT(nlive(c, "secret.plaintext"), 1);
+    CHECK_INT(c->nskips, 1);
+    CHECK(c->skips[0].understood);
+    check_no_leak(c, "Hunter2secret");
+    md_change_free(c);
+}
+
+static void
+test_not_understood(void)
+{
+    struct md_change *c = read_change(
+        "misc.ps1",
+        "Set-OBMachineSetting -WorkDay Monday -StartWorkHour 9:00:00\n"
+        "Set-OBMachineSettings -NoProxy\n"
+        "Set-OBMachineSetting -ProxyServr http://a -ProxyPort 80\n"
+        "Set-OBMachineSetting -ProxyServer $proxy -ProxyPort 80\n"
+        "if ($env:COMPUTERNAME -eq 'FS01') {\n"
+        "  Write-Host 'done'\n"
+        "}\n"
+        "Set-OBMachineSetting -ProxyServer http://b `\n"
+        "    -ProxyPort 3128\n");
+    CHECK_INT(c->nactions, 1);
+    CHECK_INT(c->actions[0].ev->line, 8);
+    CHECK_INT(c->nskips, 6);
+    CHECK(c->skips[0].understood);
+    CHECK(strstr(c->skips[0].reason, "not a proxy change") != NULL);
+    CHECK(!c->skips[1].understood);
+    CHECK_STR(c->skips[1].reason, "unknown command 'Set-OBMachineSettings'");
+    CHECK_STR(c->skips[1].text, "Set-OBMachineSettings -NoProxy");
+    CHECK(!c->skips[2].understood);
+    CHECK(strstr(c->skips[2].reason, "unknown parameter '-ProxyServr'"));
+    CHECK(!c->skips[3].understood);
+    CHECK(strstr(c->skips[3].reason, "$proxy") != NULL);
+    CHECK(!c->skips[4].understood); /* if: control flow */
+    CHECK_INT(c->skips[4].line, 5);
+    CHECK(c->skips[5].understood); /* Write-Host prints */
+    md_change_free(c);
+}
+
+static void
+test_transcript(void)
+{
+    struct md_change *c = read_change(
+        "PowerShell_transcript.FS01.txt",
+        "**********************\n"
+        "Windows PowerShell transcript start\n"
+        "Start time: 20261201091500\n"
+        "**********************\n"
+        "PS C:\\> Set-OBMachineSetting -NoProxy\n"
+        "Server properties updated successfully.\n"
+        "PS C:\\> Get-OBMachineSetting\n"
+        "PS C:\\> Frobnicate-Proxy\n"
+        "Frobnicate-Proxy : The term 'Frobnicate-Proxy' is not recognized\n");
+    CHECK_INT(c->nactions, 1);
+    CHECK_INT(c->actions[0].ev->line, 5);
+    /* Output lines are not statements; prompted lines are. */
+    CHECK_INT(c->nskips, 2);
+    CHECK_INT(c->skips[0].line, 7);
+    CHECK(c->skips[0].understood);
+    CHECK_INT(c->skips[1].line, 8);
+    CHECK(!c->skips[1].understood);
+    md_change_free(c);
+}
+
+static void
+test_bad_files(void)
+{
+    struct md_limits lim;
+    md_limits_default(&lim);
+    struct md_change *c;
+    CHECK_INT(md_change_read("/nonexistent/change.ps1", &lim, &c),
+              MD_ERR_NOTFOUND);
+    CHECK(strstr(c->error, "/nonexistent/change.ps1") != NULL);
+    md_change_free(c);
+    put_file("x", "", 0);
+    CHECK_INT(md_change_read(tmpdir, &lim, &c), MD_ERR_USAGE);
+    CHECK(strstr(c->error, "is not a file") != NULL);
+    md_change_free(c);
+    static const unsigned char zip[] = "PK\x03\x04\x14\x00\x00\x00";
+    CHECK_INT(md_change_read(put_file("c.zip", zip, 8), &lim, &c),
+              MD_ERR_USAGE);
+    CHECK(strstr(c->error, "archive") != NULL);
+    md_change_free(c);
+    lim.change_bytes = 4;
+    CHECK_INT(md_change_read(put_file("big.ps1", "Set-OBMachineSetting", 20),
+                             &lim, &c),
+              MD_ERR_LIMIT);
+    CHECK(strstr(c->error, "change_bytes") != NULL);
+    md_change_free(c);
+}
+
+/* In a bundle the pscapture parser stays as it was: no change.statement
+ * records, and a command with a typo'd parameter is still evidence. */
+static void
+test_bundle_mode_unchanged(void)
+{
+    extern const struct md_parser md_parser_pscapture;
+    static const char text[] =
+        "Set-OBMachineSettings -NoProxy\n"
+        "Set-OBMachineSetting -ProxyServr http://a -ProxyServer http://b "
+        "-ProxyPort 80\n";
+    struct tu_run r;
+    tu_parse(&r, &md_parser_pscapture, "set.ps1", text, strlen(text));
+    CHECK_INT(tu_count(&r, "change.statement"), 0);
+    CHECK_INT(tu_count(&r, "change.agent_proxy"), 1);
+    tu_free(&r);
+    tu_parse(&r, &md_parser_pscapture_changes, "set.ps1", text, strlen(text));
+    CHECK_INT(tu_count(&r, "change.statement"), 2);
+    CHECK_INT(tu_count(&r, "change.agent_proxy"), 0);
+    tu_free(&r);
+}
+
+/* ---- whole reviews ------------------------------------------------------ */
+
+static struct md_engine *engine;
+
+static bool
+has(const struct md_verdict_finding *const *f, size_t n, const char *rule)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(f[i]->rule->id, rule))
+            return true;
+    return false;
+}
+
+static const char *
+eff(const struct md_verdict *v, const char *what)
+{
+    static char buf[256];
+    char path[64];
+    snprintf(path, sizeof path, "effective.%s", what);
+    const struct md_fact *f = md_fact_path(md_model_root(v->model), path);
+    if (!f || f->type != MD_F_STR)
+        return "(null)";
+    snprintf(buf, sizeof buf, "%.*s", (int)f->len, f->s);
+    return buf;
+}
+
+static void
+review(struct md_review *r, struct md_change **c, const char *bundle,
+       const char *name, const char *text)
+{
+    *c = read_change(name, text);
+    struct md_scan_opts so = {0};
+    md_limits_default(&so.limits);
+    char path[512];
+    if (bundle)
+        snprintf(path, sizeof path, "%s/%s",
+                 getenv("MD_SRC") ? getenv("MD_SRC") : ".", bundle);
+    CHECK_INT(md_review_run(engine, bundle ? path : NULL, *c, &so, r), MD_OK);
+}
+
+static void
+test_review_pac_in_agent(void)
+{
+    struct md_review r;
+    struct md_change *c;
+    review(&r, &c, "samples/scenarios/06-system-pac/FS06_MARS_20261128.zip",
+           "pac.ps1",
+           "Set-OBMachineSetting -ProxyServer http://pac.contoso.local/"
+           "proxy.pac -ProxyPort 80\n");
+    CHECK_STR(eff(&r.before, "mode"), "pac");
+    CHECK_STR(eff(&r.after, "source"), "agent");
+    CHECK(r.effective_changed);
+    CHECK(has(r.introduced, r.nintroduced, "MP001"));
+    CHECK(has(r.introduced, r.nintroduced, "MP004"));
+    CHECK_INT(r.nresolved, 0);
+    CHECK_INT(md_review_worst_new(&r), MD_SEV_ERROR);
+    /* The new finding cites the change file's line. */
+    const struct md_verdict_finding *f = r.introduced[0];
+    CHECK(f->nevidence > 0 && f->evidence[0]->input &&
+          !strcmp(f->evidence[0]->input->path, "pac.ps1") &&
+          f->evidence[0]->line == 1);
+    md_review_free(&r);
+    md_change_free(c);
+}
+
+static void
+test_review_empty_machine(void)
+{
+    struct md_review r;
+    struct md_change *c;
+    review(&r, &c, NULL, "sys.reg",
+           "REGEDIT4\r\n\r\n"
+           "[HKEY_USERS\\.DEFAULT\\Software\\Microsoft\\Windows\\"
+           "CurrentVersion\\Internet Settings]\r\n"
+           "\"ProxyEnable\"=dword:00000001\r\n"
+           "\"ProxyServer\"=\"proxy.contoso.local:3128\"\r\n");
+    CHECK(r.empty_machine);
+    /* An empty machine is known to be direct, not unknown. */
+    CHECK_STR(eff(&r.before, "source"), "none");
+    CHECK_STR(eff(&r.before, "mode"), "direct");
+    CHECK_STR(eff(&r.after, "source"), "system");
+    CHECK_STR(eff(&r.after, "server"), "proxy.contoso.local");
+    /* Only the engine log is missing, before and after: not new. */
+    CHECK_INT(r.nintroduced, 0);
+    CHECK_INT(r.nresolved, 0);
+    CHECK_INT(r.nunchanged, 1);
+    CHECK_INT(md_review_worst_new(&r), -1);
+    md_review_free(&r);
+    md_change_free(c);
+}
+
+static void
+test_review_delete_source(void)
+{
+    struct md_review r;
+    struct md_change *c;
+    /* Deleting SYSTEM's whole Internet Settings key leaves no record of
+     * them: the source is empty (direct), not unknown. */
+    review(&r, &c, "samples/scenarios/02-system-proxy/FILE02_MARS_20261128.zip",
+           "del.reg",
+           "REGEDIT4\r\n\r\n"
+           "[-HKEY_USERS\\S-1-5-18\\Software\\Microsoft\\Windows\\"
+           "CurrentVersion\\Internet Settings]\r\n");
+    CHECK_STR(eff(&r.before, "source"), "system");
+    CHECK_STR(eff(&r.after, "source"), "none");
+    CHECK_STR(eff(&r.after, "mode"), "direct");
+    CHECK_INT(r.nintroduced, 0);
+    md_review_free(&r);
+    md_change_free(c);
+}
+
+static void
+test_review_resolves(void)
+{
+    struct md_review r;
+    struct md_change *c;
+    review(&r, &c,
+           "samples/scenarios/04-auth-required-system-only/"
+           "APP04_MARS_20261128.zip",
+           "creds.ps1",
+           "Set-OBMachineSetting -ProxyServer http://10.10.1.20 -ProxyPort "
+           "8080 -ProxyUsername 'CONTOSO\\svc-mars' -ProxyPassword $pw\n");
+    CHECK(has(r.resolved, r.nresolved, "MP002"));
+    CHECK(!has(r.introduced, r.nintroduced, "MP002"));
+    CHECK(!has(r.introduced, r.nintroduced, "MP007")); /* password given */
+    CHECK(md_review_worst_new(&r) < MD_SEV_WARNING);
+    md_review_free(&r);
+    md_change_free(c);
+}
+
+int
+main(void)
+{
+    struct md_limits lim;
+    md_limits_default(&lim);
+    engine = md_engine_load(NULL, &lim, NULL, NULL);
+    if (!engine) {
+        fprintf(stderr, "cannot load the built-in rules\n");
+        return 1;
+    }
+    static const struct tu_test tests[] = {
+        TU_TEST(test_reg_utf16),
+        TU_TEST(test_regedit4_deletions),
+        TU_TEST(test_no_proxy),
+        TU_TEST(test_netsh),
+        TU_TEST(test_reg_add_delete),
+        TU_TEST(test_installer),
+        TU_TEST(test_not_understood),
+        TU_TEST(test_transcript),
+        TU_TEST(test_bad_files),
+        TU_TEST(test_bundle_mode_unchanged),
+        TU_TEST(test_review_pac_in_agent),
+        TU_TEST(test_review_empty_machine),
+        TU_TEST(test_review_delete_source),
+        TU_TEST(test_review_resolves),
+    };
+    int rc = tu_main(tests, sizeof tests / sizeof tests[0]);
+    md_engine_free(engine);
+    if (tmpdir[0]) {
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "cannot remove %s\n", tmpdir);
+    }
+    return rc;
+}
