@@ -6,7 +6,9 @@
  * --ndjson FILE. --resume reads FILE first and skips what it already
  * reports, so a killed run loses nothing and repeats nothing; --shard
  * K/N takes a deterministic share; --summary writes the roll-up, built
- * from the same lines 'merge' reads.
+ * from the same lines 'merge' reads. --redact strict gives each report
+ * keyed pseudonyms (redact.h), learnt from its own bundle: reports are
+ * written one at a time, and a key, not a table, keeps them in step.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,9 +25,11 @@
 #include "cli.h"
 #include "marsdiag/buf.h"
 #include "marsdiag/engine.h"
+#include "marsdiag/redact.h"
 #include "marsdiag/report.h"
 #include "marsdiag/verdict.h"
 #include "marsdiag/waivers.h"
+#include "redact_key.h"
 #include "summary.h"
 
 #define MAX_JOBS 256
@@ -58,6 +62,16 @@ static const char batch_help[] =
     "  --limit NAME=VALUE  change a limit (see 'marsdiag limits')\n"
     "  --as TYPE           read every file as TYPE\n"
     "  --no-timing         leave elapsed_ms out of the reports\n"
+    "  --redact MODE       secrets (default): mask passwords and URL\n"
+    "                      credentials; strict: also replace host names,\n"
+    "                      addresses and user names with pseudonyms keyed\n"
+    "                      by a secret (host-3fa29c01be.example), in the\n"
+    "                      reports and the roll-ups\n"
+    "  --redact-key FILE   the key (else $MARSDIAG_REDACT_KEY): the same\n"
+    "                      name gets the same pseudonym in every run, shard\n"
+    "                      and machine with the same key. Without one a\n"
+    "                      random key is made: pseudonyms agree within this\n"
+    "                      run only (and --resume cannot be used)\n"
     "  -q, --quiet         no progress line and no notes on stderr\n"
     "\n"
     "exit status: 0 clean; 1 findings at or above --fail-on; 2 usage or\n"
@@ -75,9 +89,12 @@ struct batch {
     struct md_scan_opts so;
     struct cli_summaries sums;
     const char *rules_dir, *ndjson, *waivers_file;
+    struct cli_redact red;
     int fail_on;
     unsigned jobs, shard_k, shard_n;
     bool timing, quiet, resume, sharded;
+    bool key_given;             /* strict, with a key not made for the run */
+    struct md_redactor *pseudo; /* strict: makes each report's redactor */
     /* the run */
     struct paths todo;
     struct md_engine *e;
@@ -87,6 +104,7 @@ struct batch {
     int fd;
     const char *out_name; /* for messages and origins */
     uint64_t lines;       /* lines in the output so far */
+    bool mismatch;        /* --resume: the file is redacted otherwise */
     pthread_mutex_t lock; /* guards everything below */
     size_t next, done;
     bool lost; /* a write failed or a resumed line was unreadable */
@@ -360,7 +378,45 @@ static bool
 not_done(const void *user, const char *path)
 {
     const struct resume *r = user;
-    return !bsearch(&path, r->done, r->ndone, sizeof *r->done, cmp_str);
+    /* a report redacted with a key names its bundle by a path id */
+    char id[17];
+    const char *key = md_redactor_path_id(r->b->pseudo, path, id) ? id : path;
+    return !bsearch(&key, r->done, r->ndone, sizeof *r->done, cmp_str);
+}
+
+/* The reports in the file must be redacted as this run's will be:
+ * appending pseudonyms of another key (or none) to them would make a
+ * file whose names disagree. */
+static bool
+resume_matches(struct batch *b)
+{
+    struct md_fleet_redaction rd;
+    md_fleet_redaction(b->fleet, &rd);
+    const char *key = md_redactor_key_id(b->pseudo);
+    if (!b->pseudo && rd.strict == 0)
+        return true;
+    if (b->pseudo && rd.plain == 0 && rd.numbered == 0 &&
+        (rd.keys == 0 || (rd.keys == 1 && !strcmp(rd.key[0], key))))
+        return true;
+    if (rd.plain && rd.strict)
+        cli_error("'%s' mixes reports written with and without --redact "
+                  "strict; it cannot be resumed",
+                  b->ndjson);
+    else if (!b->pseudo)
+        cli_error("'%s' holds reports written with --redact strict; resume "
+                  "it with --redact strict and the same key",
+                  b->ndjson);
+    else if (rd.plain)
+        cli_error("'%s' holds reports written without --redact strict; "
+                  "resume it without --redact strict, or start a new file",
+                  b->ndjson);
+    else
+        cli_error("'%s' holds reports whose pseudonyms were made with "
+                  "another key (key id %s, this run's is %s); resume it "
+                  "with the same --redact-key",
+                  b->ndjson, rd.keys ? rd.key[0] : "none", key);
+    b->mismatch = true;
+    return false;
 }
 
 /* Read what FILE already reports into the roll-up, cut a torn last line,
@@ -384,6 +440,7 @@ resume_read(struct batch *b)
     if (st != MD_OK)
         cli_error("cannot resume from '%s': %s", b->ndjson,
                   st == MD_ERR_IO ? strerror(errno) : md_status_str(st));
+    ok = ok && resume_matches(b); /* before the file is touched */
     if (ok && torn) {
         if (!b->quiet)
             cli_error("note: '%s' ends in a torn line (a run cut short); it "
@@ -450,7 +507,7 @@ write_all(int fd, const char *p, size_t n)
  * top-level "error", so that `select(.error)` finds these lines. */
 static void
 write_error_record(struct md_json *j, const char *path, const char *msg,
-                   const char *rulepack)
+                   const char *rulepack, const struct md_redactor *rd)
 {
     md_json_obj(j);
     md_json_key(j, "schema");
@@ -463,16 +520,22 @@ write_error_record(struct md_json *j, const char *path, const char *msg,
     md_json_strz(j, md_version());
     md_json_key(j, "rulepack");
     md_json_strz(j, rulepack);
+    md_json_redaction(j, rd);
     md_json_end_obj(j);
     md_json_key(j, "input");
     md_json_obj(j);
     md_json_key(j, "path");
-    md_json_strz(j, path);
+    md_json_redacted(j, rd, path, strlen(path));
+    char id[17];
+    if (md_redactor_path_id(rd, path, id)) {
+        md_json_key(j, "path_id");
+        md_json_strz(j, id);
+    }
     md_json_key(j, "error");
-    md_json_masked(j, msg, strlen(msg));
+    md_json_redacted(j, rd, msg, strlen(msg));
     md_json_end_obj(j);
     md_json_key(j, "error");
-    md_json_masked(j, msg, strlen(msg));
+    md_json_redacted(j, rd, msg, strlen(msg));
     md_json_end_obj(j);
 }
 
@@ -494,18 +557,30 @@ scan_one(const struct batch *b, const char *path, struct result *res)
     struct md_json j;
     md_json_init(&j, m, false);
     const char *rulepack = md_engine_rulepack(b->e);
-    const struct md_render r = {.rulepack = rulepack, .timing = b->timing};
     struct md_verdict v;
     enum md_status st = md_engine_scan(b->e, path, &b->so, &v);
     if (b->w)
         md_waivers_apply(b->w, b->today, &v);
-    if (v.bundle.status != MD_OK) {
+    /* This report's names, learnt from its own bundle; a name left
+     * unlearnt could go out as it is, so no report rather than that. */
+    struct md_redactor *rd = NULL;
+    bool redacted = true;
+    if (b->pseudo) {
+        rd = md_redactor_new_like(b->pseudo);
+        redacted = rd && md_redactor_add_verdict(rd, &v) == MD_OK;
+    }
+    const struct md_render r = {
+        .rulepack = rulepack, .timing = b->timing, .redactor = rd};
+    if (!redacted) {
+        snprintf(res->note, sizeof res->note,
+                 "%s: out of memory while redacting", path);
+    } else if (v.bundle.status != MD_OK) {
         snprintf(res->note, sizeof res->note, "%s", v.bundle.error);
-        write_error_record(&j, path, v.bundle.error, rulepack);
+        write_error_record(&j, path, v.bundle.error, rulepack, rd);
     } else if (st != MD_OK) {
         snprintf(res->note, sizeof res->note, "cannot scan '%s': %s", path,
                  md_status_str(st));
-        write_error_record(&j, path, res->note, rulepack);
+        write_error_record(&j, path, res->note, rulepack, rd);
     } else {
         if (v.regex_limit)
             snprintf(res->note, sizeof res->note,
@@ -515,8 +590,9 @@ scan_one(const struct batch *b, const char *path, struct result *res)
         md_write_verdict_json(&j, &v, &r);
     }
     md_verdict_free(&v);
+    md_redactor_free(rd);
     fputc('\n', m);
-    if (fclose(m) != 0) {
+    if (fclose(m) != 0 || !redacted) {
         free(res->line);
         res->line = NULL;
     }
@@ -685,6 +761,37 @@ run_workers(struct batch *b)
 
 /* ---- the command -------------------------------------------------------- */
 
+/* --redact strict: the key every report's pseudonyms are made with.
+ * Returns -1 to go on, else the exit status. */
+static int
+redact_setup(struct batch *b)
+{
+    struct cli_key k;
+    if (!cli_key_get(&b->red, true, &k))
+        return EXIT_USAGE;
+    if (!b->red.strict)
+        return -1;
+    b->key_given = strcmp(k.origin, "random") != 0;
+    b->pseudo = md_redactor_new_keyed(k.bytes, k.len);
+    cli_key_free(&k);
+    if (!b->pseudo) {
+        cli_error("out of memory");
+        return EXIT_UNREADABLE;
+    }
+    if (b->resume && !b->key_given) {
+        cli_error("--resume with --redact strict needs --redact-key FILE "
+                  "(or %s): a random key would give the reports already "
+                  "written other pseudonyms",
+                  CLI_REDACT_KEY_ENV);
+        return EXIT_USAGE;
+    }
+    if (b->sharded && !b->key_given && !b->quiet)
+        cli_error("note: no --redact-key: this shard's pseudonyms are its "
+                  "own; give every shard the same key so that 'merge' can "
+                  "join them");
+    return -1;
+}
+
 /* Options; returns -1 to go on, else the exit status. */
 static int
 parse_options(struct batch *b, int argc, char **argv)
@@ -698,6 +805,8 @@ parse_options(struct batch *b, int argc, char **argv)
         {"fail-on", required_argument, NULL, 'F'},
         {"rules", required_argument, NULL, 'R'},
         {"waivers", required_argument, NULL, 'W'},
+        {"redact", required_argument, NULL, 'X'},
+        CLI_REDACT_KEY_OPTION,
         CLI_SCAN_OPTIONS,
         {"no-timing", no_argument, NULL, 'T'},
         {"quiet", no_argument, NULL, 'q'},
@@ -752,6 +861,13 @@ parse_options(struct batch *b, int argc, char **argv)
         case 'W':
             b->waivers_file = optarg;
             break;
+        case 'X':
+            if ((b->red.strict = cli_redact_parse(optarg)) < 0)
+                return EXIT_USAGE;
+            break;
+        case 'K':
+            b->red.key_file = optarg;
+            break;
         case 'L':
         case 'A':
             if (!cli_scan_option(c, optarg, &b->so))
@@ -784,7 +900,7 @@ parse_options(struct batch *b, int argc, char **argv)
                   "carries the reports)");
         return EXIT_USAGE;
     }
-    return -1;
+    return redact_setup(b);
 }
 
 static unsigned
@@ -823,12 +939,14 @@ cmd_batch(int argc, char **argv)
     if (rc < 0)
         rc = gather(&b, argc, argv);
     if (rc >= 0) {
+        md_redactor_free(b.pseudo);
         paths_free(&b.todo);
         return rc;
     }
     b.fleet = md_fleet_new();
     if (!b.fleet) {
         cli_error("out of memory");
+        md_redactor_free(b.pseudo);
         paths_free(&b.todo);
         return EXIT_UNREADABLE;
     }
@@ -840,7 +958,7 @@ cmd_batch(int argc, char **argv)
     if (!b.e || (b.waivers_file && !b.w)) {
         rc = EXIT_USAGE;
     } else if (!open_output(&b)) {
-        rc = EXIT_UNREADABLE;
+        rc = b.mismatch ? EXIT_USAGE : EXIT_UNREADABLE;
     } else {
         b.progress = !b.quiet && isatty(STDERR_FILENO);
         pthread_mutex_init(&b.lock, NULL);
@@ -858,6 +976,7 @@ cmd_batch(int argc, char **argv)
     md_waivers_free(b.w);
     md_engine_free(b.e);
     md_fleet_free(b.fleet);
+    md_redactor_free(b.pseudo);
     paths_free(&b.todo);
     return rc;
 }

@@ -8,18 +8,25 @@
  * registry key and value, the text), for a [*] rule each element — and,
  * when it fired, the findings and the severity_when that set their
  * severity. Text for a person, or --format json (schema
- * marsdiag.explain/1). Values from the bundle are masked (md_redact).
+ * marsdiag.explain/1). Strings from the bundle are redacted as in scan
+ * (--redact secrets, the default: passwords masked; strict: names
+ * replaced by pseudonyms, redact.h), and, in text, scrubbed of terminal
+ * controls (md_text_scrub); so are the rule's texts, which may come
+ * from any --rules DIR.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "marsdiag/engine.h"
+#include "marsdiag/redact.h"
 #include "marsdiag/report.h"
 #include "marsdiag/trace.h"
 #include "marsdiag/verdict.h"
+#include "redact_key.h"
 
 #define MD_EXPLAIN_SCHEMA "marsdiag.explain/1"
 #define MAX_EVIDENCE 5 /* per fact, in text */
@@ -28,6 +35,7 @@
 struct explained {
     const struct md_rule_info *rule;
     const struct md_verdict *v;
+    const struct md_redactor *rd; /* --redact strict, else NULL */
     struct md_trace_result when;
     /* per run that holds: the severity_when traces, up to the first that
      * holds (index k of run i at sw[i][k]) */
@@ -37,24 +45,73 @@ struct explained {
 
 /* ---- text --------------------------------------------------------------- */
 
-/* A masked copy of s; free it. NULL on ENOMEM. */
+/* s[0..len) from the bundle as it may be shown: redacted whole (a name
+ * or password cut short would not be recognised), then cut to at most
+ * lim bytes, not inside a UTF-8 sequence, tabs and line ends made
+ * spaces when one_line, and scrubbed of terminal controls; *cut says
+ * whether it was cut. Free it; NULL on ENOMEM. */
 static char *
-masked(const char *s, size_t len)
+shown_line(const struct md_redactor *rd, const char *s, size_t len, size_t lim,
+           bool one_line, bool *cut)
 {
-    char *o = malloc(len + 1);
-    if (!o)
+    size_t n;
+    char *m = md_redactor_apply(rd, s, len, &n);
+    if (!m)
         return NULL;
-    size_t n = md_redact(s, len, o);
-    o[n] = '\0';
-    return o;
+    *cut = n > lim;
+    if (*cut) {
+        while (lim > 0 && ((unsigned char)m[lim] & 0xC0) == 0x80)
+            lim--;
+        n = lim;
+        m[n] = '\0';
+    }
+    for (size_t k = 0; one_line && k < n; k++)
+        if (m[k] == '\t' || m[k] == '\n' || m[k] == '\r')
+            m[k] = ' ';
+    md_text_scrub(m, n);
+    return m;
+}
+
+static char *
+shown(const struct md_redactor *rd, const char *s, size_t len, size_t lim,
+      bool *cut)
+{
+    return shown_line(rd, s, len, lim, false, cut);
+}
+
+/* A string from the bundle, redacted and scrubbed (nothing when memory
+ * ran out). */
+static void
+put_bundle(FILE *f, const struct md_redactor *rd, const char *s)
+{
+    bool cut;
+    char *m = shown(rd, s, strlen(s), SIZE_MAX, &cut);
+    if (m)
+        fputs(m, f);
+    free(m);
+}
+
+/* A rule's text (its file may be anyone's), scrubbed. */
+static void
+put_rule(FILE *f, const char *s)
+{
+    char *m = strdup(s ? s : "");
+    if (!m)
+        return;
+    md_text_scrub(m, strlen(m));
+    fputs(m, f);
+    free(m);
 }
 
 /* s after a label of width ind, wrapped at 78 columns, continuation lines
- * indented by ind. */
+ * indented by ind; each word scrubbed of terminal controls. */
 static void
-wrapped(FILE *f, int ind, int col, const char *s)
+wrapped(FILE *f, int ind, int col, const char *text)
 {
-    const char *p = s;
+    char *s = strdup(text ? text : "");
+    if (!s)
+        return;
+    char *p = s;
     int start = col;
     while (*p) {
         while (*p == ' ' || *p == '\n')
@@ -69,11 +126,13 @@ wrapped(FILE *f, int ind, int col, const char *s)
             fputc(' ', f);
             col++;
         }
+        md_text_scrub(p, w);
         fwrite(p, 1, w, f);
         col += (int)w;
         p += w;
     }
     fputc('\n', f);
+    free(s);
 }
 
 static void
@@ -86,7 +145,10 @@ field(FILE *f, const char *label, const char *s)
 static void
 text_doc(FILE *f, const struct md_rule_info *r)
 {
-    fprintf(f, "%s  %s\n  ", r->id, r->name);
+    put_rule(f, r->id);
+    fputs("  ", f);
+    put_rule(f, r->name);
+    fputs("\n  ", f);
     wrapped(f, 2, 2, r->title);
     fputc('\n', f);
     field(f, "severity:", md_severity_str(r->severity));
@@ -107,16 +169,20 @@ text_doc(FILE *f, const struct md_rule_info *r)
     }
     if (r->ntags) {
         fprintf(f, "%-12s", "tags:");
-        for (size_t i = 0; i < r->ntags; i++)
-            fprintf(f, "%s%s", i ? ", " : "", r->tags[i]);
+        for (size_t i = 0; i < r->ntags; i++) {
+            fputs(i ? ", " : "", f);
+            put_rule(f, r->tags[i]);
+        }
         fputc('\n', f);
     }
-    fprintf(f, "%-12s%s:%u\n", "defined:", r->file ? r->file : "?", r->line);
+    fprintf(f, "%-12s", "defined:");
+    put_rule(f, r->file ? r->file : "?");
+    fprintf(f, ":%u\n", r->line);
 }
 
-/* A value for a person: strings quoted and masked, cut at 120 bytes. */
+/* A value for a person: strings quoted, redacted, cut at 120 bytes. */
 static void
-put_value(FILE *f, const struct md_trace *t)
+put_value(FILE *f, const struct md_redactor *rd, const struct md_trace *t)
 {
     const struct md_fact *v = t->value;
     if (!t->evaluated) {
@@ -135,12 +201,9 @@ put_value(FILE *f, const struct md_trace *t)
         fprintf(f, "%lld", (long long)v->i);
         break;
     case MD_F_STR: {
-        size_t lim = v->len > 120 ? 120 : v->len;
-        while (lim < v->len && lim > 0 &&
-               ((unsigned char)v->s[lim] & 0xC0) == 0x80)
-            lim--; /* not inside a UTF-8 sequence */
-        char *m = masked(v->s, lim);
-        fprintf(f, "'%s%s'", m ? m : "", lim < v->len ? "…" : "");
+        bool cut;
+        char *m = shown(rd, v->s, v->len, 120, &cut);
+        fprintf(f, "'%s%s'", m ? m : "", m && cut ? "…" : "");
         free(m);
         break;
     }
@@ -154,46 +217,52 @@ put_value(FILE *f, const struct md_trace *t)
 }
 
 static void
-text_evidence(FILE *f, int ind, const struct md_evidence *ev)
+text_evidence(FILE *f, const struct md_redactor *rd, int ind,
+              const struct md_evidence *ev)
 {
-    fprintf(f, "%*sfrom %s", ind, "", ev->input ? ev->input->path : "?");
+    fprintf(f, "%*sfrom ", ind, "");
+    put_bundle(f, rd, ev->input ? ev->input->path : "?");
     if (ev->line)
         fprintf(f, ":%llu", (unsigned long long)ev->line);
-    if (ev->key)
-        fprintf(f, " [%s]", ev->key);
-    if (ev->name)
-        fprintf(f, " %s", ev->name);
-    if (ev->xpath)
-        fprintf(f, " %s", ev->xpath);
+    if (ev->key) {
+        fputs(" [", f);
+        put_bundle(f, rd, ev->key);
+        fputc(']', f);
+    }
+    if (ev->name) {
+        fputc(' ', f);
+        put_bundle(f, rd, ev->name);
+    }
+    if (ev->xpath) {
+        fputc(' ', f);
+        put_bundle(f, rd, ev->xpath);
+    }
     if (ev->text) {
-        size_t lim = ev->text_len > 100 ? 100 : ev->text_len;
-        while (lim < ev->text_len && lim > 0 &&
-               ((unsigned char)ev->text[lim] & 0xC0) == 0x80)
-            lim--;
-        char *m = masked(ev->text, lim);
-        for (size_t k = 0; m && m[k]; k++)
-            if (m[k] == '\t' || m[k] == '\n' || m[k] == '\r')
-                m[k] = ' ';
-        fprintf(f, ": %s%s", m ? m : "", lim < ev->text_len ? "…" : "");
+        bool cut;
+        char *m = shown_line(rd, ev->text, ev->text_len, 100, true, &cut);
+        fprintf(f, ": %s%s", m ? m : "", m && cut ? "…" : "");
         free(m);
     }
     fputc('\n', f);
 }
 
 static void
-text_fact(FILE *f, int ind, const struct md_trace *t)
+text_fact(FILE *f, const struct md_redactor *rd, int ind,
+          const struct md_trace *t)
 {
-    fprintf(f, "%*s%s = ", ind, "", t->path);
+    fprintf(f, "%*s", ind, "");
+    put_rule(f, t->path);
+    fputs(" = ", f);
     if (t->nkids) {
         fprintf(f, "(each element below)\n");
         for (size_t i = 0; i < t->nkids; i++)
-            text_fact(f, ind + 2, t->kids[i]);
+            text_fact(f, rd, ind + 2, t->kids[i]);
         return;
     }
-    struct md_trace shown = *t;
-    shown.evaluated = true;
-    shown.value = t->fact;
-    put_value(f, &shown);
+    struct md_trace as_fact = *t;
+    as_fact.evaluated = true;
+    as_fact.value = t->fact;
+    put_value(f, rd, &as_fact);
     if (!t->fact || t->fact->type == MD_F_NULL) {
         fputs("  (not in the bundle)\n", f);
         return;
@@ -204,7 +273,7 @@ text_fact(FILE *f, int ind, const struct md_trace *t)
         fprintf(f, "%*s(derived by the model; no record of its own)\n",
                 ind + 2, "");
     for (size_t i = 0; i < t->fact->nev && i < MAX_EVIDENCE; i++)
-        text_evidence(f, ind + 2, t->fact->ev[i]);
+        text_evidence(f, rd, ind + 2, t->fact->ev[i]);
     if (t->fact->nev > MAX_EVIDENCE)
         fprintf(f, "%*s(%zu more records)\n", ind + 2, "",
                 t->fact->nev - MAX_EVIDENCE);
@@ -232,25 +301,30 @@ deciding(FILE *f, int ind, const struct md_trace *t)
 }
 
 static void
-text_trace(FILE *f, int ind, const struct md_trace *t)
+text_trace(FILE *f, const struct md_redactor *rd, int ind,
+           const struct md_trace *t)
 {
     if (t->kind == MD_TRACE_LITERAL)
         return; /* shown in its parent's expression */
     if (t->kind == MD_TRACE_FACT && t->evaluated) {
-        text_fact(f, ind, t);
+        text_fact(f, rd, ind, t);
         return;
     }
     fprintf(f, "%*s", ind, "");
     if (!t->evaluated) {
-        fprintf(f, "(not evaluated) %s\n", t->expr);
+        fputs("(not evaluated) ", f);
+        put_rule(f, t->expr);
+        fputc('\n', f);
         return;
     }
-    put_value(f, t);
-    fprintf(f, "  %s\n", t->expr);
+    put_value(f, rd, t);
+    fputs("  ", f);
+    put_rule(f, t->expr);
+    fputc('\n', f);
     if (t->kind == MD_TRACE_AND || t->kind == MD_TRACE_OR)
         deciding(f, ind + 2, t);
     for (size_t i = 0; i < t->nkids; i++)
-        text_trace(f, ind + 2, t->kids[i]);
+        text_trace(f, rd, ind + 2, t->kids[i]);
 }
 
 static void
@@ -263,7 +337,7 @@ text_severity(FILE *f, const struct explained *x, size_t run)
         fprintf(f, "    severity_when %zu (%s): %s\n", k + 1,
                 md_severity_str(r->severity_when[k].severity),
                 s->holds ? "holds" : "does not hold");
-        text_trace(f, 6, s->root);
+        text_trace(f, x->rd, 6, s->root);
     }
     if (!r->nseverity_when)
         return;
@@ -304,43 +378,56 @@ text_bundle(FILE *f, const struct explained *x)
     const struct md_rule_info *r = x->rule;
     const struct md_trace_result *w = &x->when;
     size_t nf = nfindings(x);
-    fprintf(f, "\nBundle: %s\n", x->v->bundle.path);
+    fputs("\nBundle: ", f);
+    put_bundle(f, x->rd, x->v->bundle.path);
+    fputc('\n', f);
     if (nf)
         fprintf(f, "%s fired: %zu finding%s\n", r->id, nf, nf == 1 ? "" : "s");
     else
         fprintf(f, "%s did not fire\n", r->id);
     if (w->list && !w->nruns) {
-        fprintf(f, "\nThe condition is evaluated for each element of %s, and "
-                   "the bundle has %s: nothing to evaluate, so the rule "
-                   "cannot fire.\n",
-                w->list, w->list_missing ? "no such list" : "an empty list");
+        fputs("\nThe condition is evaluated for each element of ", f);
+        put_rule(f, w->list);
+        fprintf(f,
+                ", and the bundle has %s: nothing to evaluate, so the "
+                "rule cannot fire.\n",
+                w->list_missing ? "no such list" : "an empty list");
     } else if (w->list) {
         size_t nh = 0;
         for (size_t i = 0; i < w->nruns; i++)
             nh += w->runs[i].holds;
-        fprintf(f, "\nThe condition is evaluated for each element of %s "
-                   "(%zu); it holds for %s.\n",
-                w->list, w->nruns, nh == 0 ? "none" : nh == w->nruns
-                                                   ? "all"
-                                                   : "some");
+        fputs("\nThe condition is evaluated for each element of ", f);
+        put_rule(f, w->list);
+        fprintf(f, " (%zu); it holds for %s.\n", w->nruns,
+                nh == 0          ? "none"
+                : nh == w->nruns ? "all"
+                                 : "some");
     }
     for (size_t i = 0; i < w->nruns; i++) {
         const struct md_trace_run *run = &w->runs[i];
-        if (run->subject)
-            fprintf(f, "\nElement %s: the condition %s\n", run->subject,
+        if (run->subject) {
+            fputs("\nElement ", f);
+            put_bundle(f, x->rd, run->subject);
+            fprintf(f, ": the condition %s\n",
                     run->holds ? "holds" : "does not hold");
-        else
+        } else {
             fprintf(f, "\nThe condition %s:\n",
                     run->holds ? "holds" : "does not hold");
-        text_trace(f, 2, run->root);
+        }
+        text_trace(f, x->rd, 2, run->root);
         const struct md_verdict_finding *fd =
             run->holds ? finding_of(x, run) : NULL;
         if (!fd)
             continue;
-        fprintf(f, "\n  Finding (%s)%s%s%s:\n", md_severity_str(fd->severity),
-                fd->subject ? " [" : "", fd->subject ? fd->subject : "",
-                fd->subject ? "]" : "");
-        char *m = masked(fd->message, strlen(fd->message));
+        fprintf(f, "\n  Finding (%s)", md_severity_str(fd->severity));
+        if (fd->subject) {
+            fputs(" [", f);
+            put_bundle(f, x->rd, fd->subject);
+            fputc(']', f);
+        }
+        fputs(":\n", f);
+        char *m =
+            md_redactor_apply(x->rd, fd->message, strlen(fd->message), NULL);
         fputs("    ", f);
         wrapped(f, 4, 4, m ? m : "");
         free(m);
@@ -404,19 +491,20 @@ json_doc(struct md_json *j, const struct md_rule_info *r)
 }
 
 static void
-json_evidence(struct md_json *j, const struct md_fact *f)
+json_evidence(struct md_json *j, const struct md_redactor *rd,
+              const struct md_fact *f)
 {
     md_json_key(j, "evidence");
     md_json_arr(j);
     for (size_t i = 0; f && i < f->nev; i++) {
         const struct md_evidence *ev = f->ev[i];
         md_json_obj(j);
-        md_write_provenance_json(j, ev, NULL);
+        md_write_provenance_json(j, ev, rd);
         md_json_key(j, "kind");
         md_json_strz(j, ev->kind);
         if (ev->text) {
             md_json_key(j, "text");
-            md_json_masked(j, ev->text, ev->text_len);
+            md_json_redacted(j, rd, ev->text, ev->text_len);
         }
         md_json_end_obj(j);
     }
@@ -424,7 +512,8 @@ json_evidence(struct md_json *j, const struct md_fact *f)
 }
 
 static void
-json_trace(struct md_json *j, const struct md_trace *t)
+json_trace(struct md_json *j, const struct md_redactor *rd,
+           const struct md_trace *t)
 {
     md_json_obj(j);
     md_json_key(j, "expr");
@@ -439,7 +528,7 @@ json_trace(struct md_json *j, const struct md_trace *t)
     md_json_bool(j, t->evaluated);
     if (t->evaluated && t->kind != MD_TRACE_FACT) {
         md_json_key(j, "value");
-        md_write_fact_json(j, t->value, NULL);
+        md_write_fact_json(j, t->value, rd);
     }
     if (t->evaluated &&
         (t->kind == MD_TRACE_AND || t->kind == MD_TRACE_OR)) {
@@ -455,15 +544,15 @@ json_trace(struct md_json *j, const struct md_trace *t)
         md_json_strz(j, t->path);
         if (t->evaluated && !t->nkids) {
             md_json_key(j, "value");
-            md_write_fact_json(j, t->fact, NULL);
-            json_evidence(j, t->fact);
+            md_write_fact_json(j, t->fact, rd);
+            json_evidence(j, rd, t->fact);
         }
     }
     if (t->nkids) {
         md_json_key(j, t->kind == MD_TRACE_FACT ? "elements" : "operands");
         md_json_arr(j);
         for (size_t i = 0; i < t->nkids; i++)
-            json_trace(j, t->kids[i]);
+            json_trace(j, rd, t->kids[i]);
         md_json_end_arr(j);
     }
     md_json_end_obj(j);
@@ -478,12 +567,12 @@ json_run(struct md_json *j, const struct explained *x, size_t i)
         md_json_key(j, "index");
         md_json_uint(j, run->index);
         md_json_key(j, "subject");
-        md_json_masked(j, run->subject, strlen(run->subject));
+        md_json_redacted(j, x->rd, run->subject, strlen(run->subject));
     }
     md_json_key(j, "holds");
     md_json_bool(j, run->holds);
     md_json_key(j, "trace");
-    json_trace(j, run->root);
+    json_trace(j, x->rd, run->root);
     const struct md_verdict_finding *fd =
         run->holds ? finding_of(x, run) : NULL;
     if (fd) {
@@ -492,7 +581,7 @@ json_run(struct md_json *j, const struct explained *x, size_t i)
         md_json_key(j, "severity");
         md_json_strz(j, md_severity_str(fd->severity));
         md_json_key(j, "message");
-        md_json_masked(j, fd->message, strlen(fd->message));
+        md_json_redacted(j, x->rd, fd->message, strlen(fd->message));
         md_json_end_obj(j);
         md_json_key(j, "severity_when");
         md_json_arr(j);
@@ -504,7 +593,7 @@ json_run(struct md_json *j, const struct explained *x, size_t i)
             md_json_key(j, "holds");
             md_json_bool(j, x->sw[i][k].holds);
             md_json_key(j, "trace");
-            json_trace(j, x->sw[i][k].root);
+            json_trace(j, x->rd, x->sw[i][k].root);
             md_json_end_obj(j);
         }
         md_json_end_arr(j);
@@ -518,7 +607,7 @@ json_bundle(struct md_json *j, const struct explained *x)
     md_json_key(j, "bundle");
     md_json_obj(j);
     md_json_key(j, "path");
-    md_json_strz(j, x->v->bundle.path);
+    md_json_redacted(j, x->rd, x->v->bundle.path, strlen(x->v->bundle.path));
     md_json_end_obj(j);
     md_json_key(j, "fired");
     md_json_bool(j, nfindings(x) > 0);
@@ -599,24 +688,29 @@ find_rule(const struct md_ruleset *rs, const char *arg)
     return NULL;
 }
 
+#define EXPLAIN_USAGE                                                          \
+    "usage: marsdiag explain [--format text|json] [--redact MODE] "            \
+    "[--redact-key FILE]\n"                                                    \
+    "                        [--rules DIR] [--limit N=V] [--as TYPE] RULE "    \
+    "[BUNDLE]\n"
+
 static int
 usage_error(const char *msg)
 {
     cli_error("%s", msg);
-    fputs("usage: marsdiag explain [--format text|json] [--rules DIR] "
-          "[--limit N=V] [--as TYPE] RULE [BUNDLE]\n",
-          stderr);
+    fputs(EXPLAIN_USAGE, stderr);
     return EXIT_USAGE;
 }
 
 static int
 run_explain(const struct md_engine *e, const struct md_rule_info *r,
-            const char *bundle, struct md_scan_opts *so, bool json)
+            const char *bundle, struct md_scan_opts *so, bool json,
+            struct md_redactor *rd)
 {
     struct md_verdict v;
     memset(&v, 0, sizeof v);
     struct md_arena a = MD_ARENA_INIT;
-    struct explained x = {.rule = r, .v = &v};
+    struct explained x = {.rule = r, .v = &v, .rd = rd};
     int rc = EXIT_CLEAN;
     struct md_json j;
     md_json_init(&j, stdout, true);
@@ -628,7 +722,9 @@ run_explain(const struct md_engine *e, const struct md_rule_info *r,
             md_verdict_free(&v);
             return EXIT_UNREADABLE;
         }
-        if (explain_bundle(&x, &a) != MD_OK) {
+        /* a name left unlearnt could be printed as it is */
+        if (explain_bundle(&x, &a) != MD_OK ||
+            (rd && md_redactor_add_verdict(rd, &v) != MD_OK)) {
             cli_error("%s: out of memory", bundle);
             rc = EXIT_UNREADABLE;
             goto out;
@@ -638,7 +734,7 @@ run_explain(const struct md_engine *e, const struct md_rule_info *r,
         md_json_obj(&j);
         md_json_key(&j, "schema");
         md_json_strz(&j, MD_EXPLAIN_SCHEMA);
-        md_write_tool_json(&j);
+        md_write_tool_redacted_json(&j, rd);
         json_doc(&j, r);
         if (bundle)
             json_bundle(&j, &x);
@@ -662,10 +758,13 @@ cmd_explain(int argc, char **argv)
     static const struct option opts[] = {
         {"format", required_argument, NULL, 'f'},
         {"rules", required_argument, NULL, 'R'},
+        {"redact", required_argument, NULL, 'X'},
+        CLI_REDACT_KEY_OPTION,
         CLI_SCAN_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    struct cli_redact red = {0};
     struct md_scan_opts so = {0};
     md_limits_default(&so.limits);
     const char *rules_dir = NULL;
@@ -684,20 +783,37 @@ cmd_explain(int argc, char **argv)
         case 'R':
             rules_dir = optarg;
             break;
+        case 'X':
+            if ((red.strict = cli_redact_parse(optarg)) < 0)
+                return EXIT_USAGE;
+            break;
+        case 'K':
+            red.key_file = optarg;
+            break;
         case 'L':
         case 'A':
             if (!cli_scan_option(c, optarg, &so))
                 return EXIT_USAGE;
             break;
         case 'h':
-            puts("usage: marsdiag explain [--format text|json] [--rules DIR] "
-                 "[--limit N=V] [--as TYPE] RULE [BUNDLE]\n"
+            puts(EXPLAIN_USAGE
                  "\n"
                  "The rule's documentation (RULE: its id or name); with "
                  "BUNDLE, why it did\n"
                  "or did not fire there: every part of the condition with "
                  "its value, the\n"
-                 "facts it read and the evidence (file:line) behind them.");
+                 "facts it read and the evidence (file:line) behind them.\n"
+                 "\n"
+                 "  --redact secrets  mask passwords and URL credentials "
+                 "(the default)\n"
+                 "  --redact strict   also replace host names, addresses "
+                 "and user names\n"
+                 "                    with pseudonyms, as 'scan --redact "
+                 "strict' does\n"
+                 "  --redact-key FILE key the pseudonyms (else "
+                 "$MARSDIAG_REDACT_KEY; without\n"
+                 "                    a key they are numbered: host-1."
+                 "example, ...)");
             return EXIT_CLEAN;
         default:
             return EXIT_USAGE;
@@ -707,15 +823,22 @@ cmd_explain(int argc, char **argv)
         return usage_error("explain needs a RULE");
     if (argc - optind > 2)
         return usage_error("explain takes one RULE and at most one BUNDLE");
+    struct md_redactor *rd;
+    bool nomem;
+    if (!cli_redactor_new(&red, &rd, &nomem))
+        return nomem ? EXIT_UNREADABLE : EXIT_USAGE;
     struct md_engine *e = md_engine_load(rules_dir, &so.limits,
                                          cli_rule_error, NULL);
-    if (!e)
+    if (!e) {
+        md_redactor_free(rd);
         return EXIT_USAGE;
+    }
     const struct md_rule_info *r = find_rule(md_engine_rules(e), argv[optind]);
     int rc = r ? run_explain(e, r, optind + 1 < argc ? argv[optind + 1] : NULL,
-                             &so, json)
+                             &so, json, rd)
                : EXIT_USAGE;
     md_engine_free(e);
+    md_redactor_free(rd);
     if (fflush(stdout) != 0) {
         cli_error("cannot write output");
         return EXIT_UNREADABLE;

@@ -14,6 +14,7 @@
 #include "marsdiag/redact.h"
 #include "marsdiag/report.h"
 #include "marsdiag/verdict.h"
+#include "redact_key.h"
 
 #define MAX_KINDS 32
 
@@ -47,13 +48,10 @@ on_evidence(void *user, const struct md_evidence *ev)
 /* --redact strict: pseudonyms must be known before the first record is
  * written, and records are written as they are read; so the bundles are
  * read once to learn every value, then again to write. */
-static struct md_redactor *
-learn_all(const struct md_engine *e, char **paths, int npaths,
-          struct md_scan_opts *so, struct facts *f)
+static void
+learn_all(struct md_redactor *r, const struct md_engine *e, char **paths,
+          int npaths, struct md_scan_opts *so, struct facts *f)
 {
-    struct md_redactor *r = md_redactor_new();
-    if (!r)
-        return NULL;
     f->learning = r;
     for (int i = 0; i < npaths; i++) {
         struct md_verdict v;
@@ -62,7 +60,6 @@ learn_all(const struct md_engine *e, char **paths, int npaths,
         md_verdict_free(&v);
     }
     f->learning = NULL;
-    return r;
 }
 
 int
@@ -72,13 +69,14 @@ cmd_facts(int argc, char **argv)
         {"kind", required_argument, NULL, 'k'},
         {"rules", required_argument, NULL, 'R'},
         {"redact", required_argument, NULL, 'X'},
+        CLI_REDACT_KEY_OPTION,
         CLI_SCAN_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct facts f = {0};
     const char *rules_dir = NULL;
-    int strict = 0;
+    struct cli_redact red = {0};
     struct md_scan_opts so = {0};
     md_limits_default(&so.limits);
     int c;
@@ -101,13 +99,17 @@ cmd_facts(int argc, char **argv)
             rules_dir = optarg;
             break;
         case 'X':
-            if ((strict = cli_redact_parse(optarg)) < 0)
+            if ((red.strict = cli_redact_parse(optarg)) < 0)
                 return EXIT_USAGE;
+            break;
+        case 'K':
+            red.key_file = optarg;
             break;
         case 'h':
             puts("usage: marsdiag facts [--kind KIND]... [--rules DIR] "
-                 "[--redact secrets|strict] [--limit N=V] [--as TYPE] "
-                 "PATH...");
+                 "[--redact secrets|strict]\n"
+                 "                      [--redact-key FILE] [--limit N=V] "
+                 "[--as TYPE] PATH...");
             return EXIT_CLEAN;
         default:
             return EXIT_USAGE;
@@ -119,17 +121,19 @@ cmd_facts(int argc, char **argv)
     }
     so.on_evidence = on_evidence;
     so.user = &f;
+    struct md_redactor *rd;
+    bool nomem;
+    if (!cli_redactor_new(&red, &rd, &nomem))
+        return nomem ? EXIT_UNREADABLE : EXIT_USAGE;
     struct md_engine *e = md_engine_load(rules_dir, &so.limits,
                                          cli_rule_error, NULL);
-    if (!e)
+    if (!e) {
+        md_redactor_free(rd);
         return EXIT_USAGE;
-    int npaths = argc - optind;
-    struct md_redactor *rd = NULL;
-    if (strict && !(rd = learn_all(e, argv + optind, npaths, &so, &f))) {
-        cli_error("out of memory");
-        md_engine_free(e);
-        return EXIT_UNREADABLE;
     }
+    int npaths = argc - optind;
+    if (rd)
+        learn_all(rd, e, argv + optind, npaths, &so, &f);
     f.rd = rd;
     struct md_verdict *v = calloc((size_t)npaths, sizeof *v);
     if (!v) {
@@ -142,7 +146,7 @@ cmd_facts(int argc, char **argv)
     md_json_obj(&f.j);
     md_json_key(&f.j, "schema");
     md_json_strz(&f.j, MD_FACTS_SCHEMA);
-    md_write_tool_json(&f.j);
+    md_write_tool_redacted_json(&f.j, rd);
     md_json_key(&f.j, "evidence");
     md_json_arr(&f.j);
     int rc = EXIT_CLEAN;

@@ -3,6 +3,12 @@
  * shards of one fleet scan, say — exactly as one 'batch' run over all
  * their bundles would write it (DESIGN §2, §6). A bundle reported in
  * several files counts once. Exit status as batch's.
+ *
+ * Redaction: lines written by 'batch --redact strict' hold pseudonyms and
+ * are shown as they are (nothing is turned back into a name); with
+ * --redact strict, lines written without it get pseudonyms here. A
+ * roll-up that mixes names and pseudonyms, or pseudonyms of different
+ * keys, is warned about.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -10,7 +16,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "marsdiag/redact.h"
 #include "marsdiag/rules.h"
+#include "redact_key.h"
 #include "summary.h"
 
 struct merge_file {
@@ -71,16 +79,56 @@ merge_file(struct merge_file *m)
     return st == MD_OK;
 }
 
+/* Say what the roll-up's redaction cannot vouch for (merge's
+ * rows come from other runs); strict: merge --redact strict. */
+static void
+warn_redaction(const struct md_fleet *f, const struct md_redactor *strict)
+{
+    struct md_fleet_redaction rd;
+    md_fleet_redaction(f, &rd);
+    size_t all = rd.strict + rd.plain;
+    if (!strict && rd.strict && rd.plain)
+        cli_error("warning: %zu of %zu reports were written without "
+                  "--redact strict: the summary shows their names, and "
+                  "the others' pseudonyms (merge --redact strict hides "
+                  "them)",
+                  rd.plain, all);
+    if (strict && rd.redacted)
+        cli_error("note: %zu of %zu reports were written without --redact "
+                  "strict; their rows got pseudonyms from what the report "
+                  "says",
+                  rd.redacted, all);
+    if (rd.keys > 1)
+        cli_error("warning: the reports' pseudonyms were made with %zu "
+                  "different keys (key ids %s, %s%s): one name has another "
+                  "pseudonym under each; give every shard the same "
+                  "--redact-key",
+                  rd.keys, rd.key[0], rd.key[1], rd.keys > 2 ? ", ..." : "");
+    else if (rd.redacted && rd.other_key)
+        cli_error("warning: the strict reports' pseudonyms were made with "
+                  "key id %s, this merge's with %s: one name may show two "
+                  "pseudonyms; give merge the shards' --redact-key",
+                  rd.key[0], md_redactor_key_id(strict));
+    if (rd.numbered && rd.strict > 1)
+        cli_error("warning: %zu reports have numbered pseudonyms (host-1, "
+                  "...: 'scan --redact strict' without a key), which agree "
+                  "with no other report's",
+                  rd.numbered);
+}
+
 int
 cmd_merge(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"summary", required_argument, NULL, 'S'},
         {"fail-on", required_argument, NULL, 'F'},
+        {"redact", required_argument, NULL, 'X'},
+        CLI_REDACT_KEY_OPTION,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct cli_summaries sums = {0};
+    struct cli_redact red = {0};
     int fail_on = MD_SEV_ERROR, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -97,9 +145,18 @@ cmd_merge(int argc, char **argv)
                 return EXIT_USAGE;
             }
             break;
+        case 'X':
+            if ((red.strict = cli_redact_parse(optarg)) < 0)
+                return EXIT_USAGE;
+            break;
+        case 'K':
+            red.key_file = optarg;
+            break;
         case 'h':
             puts("usage: marsdiag merge [--summary FMT:FILE]... "
-                 "[--fail-on LEVEL] FILE.ndjson...\n"
+                 "[--fail-on LEVEL] [--redact MODE]\n"
+                 "                      [--redact-key FILE] "
+                 "FILE.ndjson...\n"
                  "\n"
                  "The roll-up of NDJSON files written by 'marsdiag batch'\n"
                  "(shards of one scan, say), the same as one batch run over\n"
@@ -112,6 +169,19 @@ cmd_merge(int argc, char **argv)
                  "  --fail-on LEVEL     exit 1 when a finding is at least\n"
                  "                      LEVEL: error (default), warning,\n"
                  "                      info, never\n"
+                 "  --redact strict     give the rows of reports written\n"
+                 "                      without 'batch --redact strict'\n"
+                 "                      pseudonyms too (from what the\n"
+                 "                      report says). Reports written with\n"
+                 "                      it keep theirs: merge never turns a\n"
+                 "                      pseudonym back into a name\n"
+                 "  --redact-key FILE   the key of those pseudonyms (else\n"
+                 "                      $MARSDIAG_REDACT_KEY, else random):\n"
+                 "                      give the shards' key so that both\n"
+                 "                      kinds of rows agree\n"
+                 "\n"
+                 "A summary that mixes names and pseudonyms, or pseudonyms\n"
+                 "of different keys (tool.redact_key), is warned about.\n"
                  "\n"
                  "exit status: 0 clean; 1 findings at or above --fail-on;\n"
                  "2 usage; 3 a bundle was unreadable, or a file or line\n"
@@ -127,11 +197,20 @@ cmd_merge(int argc, char **argv)
     }
     if (sums.n == 0)
         cli_summary_option(&sums, "md:-");
+    struct cli_key key;
+    if (!cli_key_get(&red, true, &key))
+        return EXIT_USAGE;
+    struct md_redactor *strict =
+        red.strict ? md_redactor_new_keyed(key.bytes, key.len) : NULL;
+    cli_key_free(&key);
     struct md_fleet *fleet = md_fleet_new();
-    if (!fleet) {
+    if (!fleet || (red.strict && !strict)) {
         cli_error("out of memory");
+        md_fleet_free(fleet);
+        md_redactor_free(strict);
         return EXIT_UNREADABLE;
     }
+    md_fleet_redact(fleet, strict);
     bool lost = false;
     for (int i = optind; i < argc; i++) {
         struct merge_file m = {argv[i], fleet, false};
@@ -141,7 +220,9 @@ cmd_merge(int argc, char **argv)
     }
     if (!cli_summary_write(&sums, fleet))
         lost = true;
+    warn_redaction(fleet, strict);
     int rc = cli_fleet_status(fleet, fail_on, lost);
     md_fleet_free(fleet);
+    md_redactor_free(strict);
     return rc;
 }

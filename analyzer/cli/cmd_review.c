@@ -2,8 +2,8 @@
  * marsdiag review --change FILE [BUNDLE]: what a planned change does to
  * the server whose bundle is BUNDLE (an empty machine without one): the
  * change's actions and what is not applied, the effective proxy before
- * and after, the findings introduced, escalated and resolved, as text or
- * JSON (marsdiag.review/1). Exit status 1 when the change introduces (or
+ * and after, the findings introduced, escalated and resolved, as text,
+ * JSON (marsdiag.review/1), Markdown, HTML or SARIF. Exit status 1 when the change introduces (or
  * makes more severe) a finding at or above --fail-on, so that it can gate
  * a change pipeline.
  */
@@ -15,10 +15,11 @@
 #include "marsdiag/review.h"
 
 static const char review_usage[] =
-    "usage: marsdiag review --change FILE [--format text|json] [--fail-on "
-    "LEVEL]\n"
-    "                       [--rules DIR] [--waivers FILE] [--redact "
-    "secrets|strict]\n"
+    "usage: marsdiag review --change FILE [--format FMT] [--output "
+    "FMT:FILE]...\n"
+    "                       [--fail-on LEVEL] [--rules DIR] [--waivers "
+    "FILE]\n"
+    "                       [--redact secrets|strict] [--redact-key FILE]\n"
     "                       [--color WHEN] [--limit N=V] [--as TYPE] "
     "[--no-timing]\n"
     "                       [BUNDLE]\n"
@@ -34,12 +35,25 @@ static const char review_usage[] =
     "every statement not applied is listed with why.\n"
     "\n"
     "  --change FILE       the planned change (required)\n"
-    "  --format FMT        text (default) or json (marsdiag.review/1)\n"
+    "  --format FMT        standard output's format: text (default), json\n"
+    "                      (marsdiag.review/1), md (for a change ticket), "
+    "html\n"
+    "                      (one page) or sarif (introduced findings new,\n"
+    "                      resolved ones absent)\n"
+    "  --output FMT:FILE   also write FMT to FILE (repeatable; written "
+    "whole, via\n"
+    "                      FILE.tmp)\n"
+    "  --redact MODE       secrets (default) or strict, as for scan; a "
+    "name gets\n"
+    "                      one pseudonym before and after and in every "
+    "format\n"
+    "  --redact-key FILE   strict pseudonyms keyed by FILE's bytes (or\n"
+    "                      MARSDIAG_REDACT_KEY), the same as scan's and\n"
+    "                      batch's with that key\n"
     "  --fail-on LEVEL     exit 1 when the change introduces a finding of "
     "at least\n"
     "                      LEVEL: error (default), warning, info, never\n"
-    "  --rules DIR, --waivers FILE, --redact, --color, --limit, --as, "
-    "--no-timing:\n"
+    "  --rules DIR, --waivers FILE, --color, --limit, --as, --no-timing:\n"
     "                      as for scan (--as applies to the bundle)\n";
 
 static int
@@ -48,7 +62,31 @@ status_exit(enum md_status st)
     return st == MD_ERR_USAGE ? EXIT_USAGE : EXIT_UNREADABLE;
 }
 
-/* The review written; false when it could not be. */
+/* The writer of each format (outputs.h), and what they write from. */
+typedef void review_fn(FILE *f, const struct md_review *r,
+                       const struct md_render *rr);
+static review_fn *const writers[CLI_NFORMATS] = {
+    [CLI_FMT_TEXT] = md_write_review_text,
+    [CLI_FMT_JSON] = md_write_review_json,
+    [CLI_FMT_SARIF] = md_write_review_sarif,
+    [CLI_FMT_MD] = md_write_review_md,
+    [CLI_FMT_HTML] = md_write_review_html,
+};
+
+struct review_doc {
+    const struct md_review *r;
+    const struct md_render *rr;
+};
+
+static void
+write_doc(FILE *f, enum cli_format fmt, const void *ctx)
+{
+    const struct review_doc *d = ctx;
+    writers[fmt](f, d->r, d->rr);
+}
+
+/* The review written in every format asked for; false when some of it
+ * could not be. */
 static bool
 write_review(const struct compare_opts *o, const struct md_engine *e,
              const struct md_review *r)
@@ -60,12 +98,10 @@ write_review(const struct compare_opts *o, const struct md_engine *e,
         return false;
     for (size_t i = 0; rd && i < r->change->nactions; i++)
         md_redactor_add_evidence(rd, r->change->actions[i].ev);
-    if (o->json)
-        md_write_review_json(stdout, r, &rr);
-    else
-        md_write_review_text(stdout, r, &rr);
+    struct review_doc doc = {r, &rr};
+    bool wrote = compare_write(o, &rr, write_doc, &doc);
     md_redactor_free(rd);
-    return true;
+    return wrote;
 }
 
 int

@@ -6,16 +6,15 @@
  * make one document per format (formats[] below, render.h). Exit status
  * per DESIGN §2.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "outputs.h"
 #include "marsdiag/engine.h"
 #include "marsdiag/html.h"
 #include "marsdiag/markdown.h"
@@ -24,107 +23,30 @@
 #include "marsdiag/sarif.h"
 #include "marsdiag/verdict.h"
 #include "marsdiag/waivers.h"
+#include "redact_key.h"
 
-/* The report formats, for --format and --output: a name and the writer
- * of a whole document (an md_render_fn). */
-static const struct format {
-    const char *name;
-    md_render_fn *write;
-} formats[] = {
-    {"text", md_write_verdicts_text},
-    {"json", md_write_verdicts_json},
-    {"sarif", md_write_verdicts_sarif},
-    {"md", md_write_verdicts_md},
-    {"html", md_write_verdicts_html},
-};
-#define NFORMATS (sizeof formats / sizeof formats[0])
-#define MAX_OUTPUTS 16
-
-static const struct format *
-format_find(const char *name, size_t len)
-{
-    for (size_t i = 0; i < NFORMATS; i++)
-        if (strlen(formats[i].name) == len &&
-            !strncmp(formats[i].name, name, len))
-            return &formats[i];
-    cli_error("unknown format '%.*s' (text, json, sarif, md or html)",
-              (int)len, name);
-    return NULL;
-}
-
-/* An --output: a format and the file it goes to. */
-struct output {
-    const struct format *fmt;
-    const char *path;
+/* The writer of each report format (outputs.h names them): one whole
+ * document for the verdicts (an md_render_fn). */
+static md_render_fn *const formats[CLI_NFORMATS] = {
+    [CLI_FMT_TEXT] = md_write_verdicts_text,
+    [CLI_FMT_JSON] = md_write_verdicts_json,
+    [CLI_FMT_SARIF] = md_write_verdicts_sarif,
+    [CLI_FMT_MD] = md_write_verdicts_md,
+    [CLI_FMT_HTML] = md_write_verdicts_html,
 };
 
-static bool
-output_parse(const char *arg, struct output *o)
-{
-    const char *colon = strchr(arg, ':');
-    if (!colon || !colon[1]) {
-        cli_error("--output takes FORMAT:FILE, not '%s'", arg);
-        return false;
-    }
-    o->fmt = format_find(arg, (size_t)(colon - arg));
-    o->path = colon + 1;
-    return o->fmt != NULL;
-}
+/* What every document of a run is written from. */
+struct scan_doc {
+    const struct md_verdict *v;
+    size_t nv;
+    const struct md_render *r;
+};
 
-/* A FIFO, /dev/stdout or /dev/null: written in place, never replaced. */
-static bool
-output_direct(const struct output *o, const struct md_verdict *v, size_t nv,
-              const struct md_render *r)
+static void
+write_doc(FILE *f, enum cli_format fmt, const void *ctx)
 {
-    FILE *f = fopen(o->path, "w");
-    if (!f) {
-        cli_error("cannot write '%s': %s", o->path, strerror(errno));
-        return false;
-    }
-    o->fmt->write(f, v, nv, r);
-    bool ok = !ferror(f);
-    ok = fclose(f) == 0 && ok;
-    if (!ok)
-        cli_error("cannot write '%s'", o->path);
-    return ok;
-}
-
-/* Write one --output whole: to FILE.tmp, renamed over FILE once complete,
- * so a run that fails half way leaves no half report behind. */
-static bool
-output_write(const struct output *o, const struct md_verdict *v, size_t nv,
-             const struct md_render *r)
-{
-    struct stat st;
-    if (stat(o->path, &st) == 0 && !S_ISREG(st.st_mode))
-        return output_direct(o, v, nv, r);
-    size_t n = strlen(o->path) + sizeof ".tmp";
-    char *tmp = malloc(n);
-    if (!tmp) {
-        cli_error("out of memory");
-        return false;
-    }
-    snprintf(tmp, n, "%s.tmp", o->path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        cli_error("cannot write '%s': %s", tmp, strerror(errno));
-        free(tmp);
-        return false;
-    }
-    o->fmt->write(f, v, nv, r);
-    bool ok = !ferror(f);
-    ok = fclose(f) == 0 && ok;
-    if (!ok)
-        cli_error("cannot write '%s'", tmp);
-    else if (rename(tmp, o->path) != 0) {
-        cli_error("cannot rename '%s' to '%s': %s", tmp, o->path,
-                  strerror(errno));
-        ok = false;
-    }
-    if (!ok)
-        remove(tmp);
-    free(tmp);
-    return ok;
+    const struct scan_doc *d = ctx;
+    formats[fmt](f, d->v, d->nv, d->r);
 }
 
 int
@@ -164,7 +86,7 @@ static const char scan_usage[] =
     "[--color WHEN]\n"
     "                     [--limit N=V] [--as TYPE] [--no-timing] "
     "[--waivers FILE]\n"
-    "                     [--show-suppressed] PATH...\n"
+    "                     [--show-suppressed] [--redact-key FILE] PATH...\n"
     "\n"
     "  --format FMT          standard output's format: text (default), "
     "json, sarif,\n"
@@ -179,6 +101,12 @@ static const char scan_usage[] =
     "                        pseudonyms (host-1.example, 192.0.2.1, user-1), "
     "the same\n"
     "                        in every format of the run\n"
+    "  --redact-key FILE     strict: derive each pseudonym from the key in "
+    "FILE\n"
+    "                        (else $MARSDIAG_REDACT_KEY) and the name:\n"
+    "                        host-3fa29c01be.example, the same in every run "
+    "and on\n"
+    "                        every machine with that key\n"
     "  --waivers FILE        accepted findings (YAML: rule, host or bundle "
     "SHA-256,\n"
     "                        reason, expires): still reported, as suppressed, "
@@ -200,6 +128,7 @@ cmd_scan(int argc, char **argv)
         {"inputs", no_argument, NULL, 'I'},
         {"output", required_argument, NULL, 'o'},
         {"redact", required_argument, NULL, 'X'},
+        CLI_REDACT_KEY_OPTION,
         CLI_SCAN_OPTIONS,
         {"no-timing", no_argument, NULL, 'T'},
         {"waivers", required_argument, NULL, 'W'},
@@ -210,32 +139,29 @@ cmd_scan(int argc, char **argv)
     struct md_scan_opts so = {0};
     md_limits_default(&so.limits);
     bool timing = true, inputs = false;
-    const struct format *stdout_fmt = &formats[0];
-    struct output outs[MAX_OUTPUTS];
-    size_t nouts = 0;
+    int stdout_fmt = CLI_FMT_TEXT;
+    struct cli_outputs outs = {0};
     int color = -1, fail_on = MD_SEV_ERROR, strict = 0;
-    const char *rules_dir = NULL, *waivers_file = NULL;
+    const char *rules_dir = NULL, *waivers_file = NULL, *key_file = NULL;
     bool show_suppressed = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'f':
-            if (!(stdout_fmt = format_find(optarg, strlen(optarg))))
+            if ((stdout_fmt = cli_format_find(optarg, strlen(optarg))) < 0)
                 return EXIT_USAGE;
             break;
         case 'o':
-            if (nouts == MAX_OUTPUTS) {
-                cli_error("too many --output options (at most %d)",
-                          MAX_OUTPUTS);
-                return EXIT_USAGE;
-            }
-            if (!output_parse(optarg, &outs[nouts++]))
+            if (!cli_outputs_add(&outs, optarg))
                 return EXIT_USAGE;
             break;
         case 'X':
             if ((strict = cli_redact_parse(optarg)) < 0)
                 return EXIT_USAGE;
+            break;
+        case 'K':
+            key_file = optarg;
             break;
         case 'c':
             if (strcmp(optarg, "always") == 0)
@@ -288,22 +214,31 @@ cmd_scan(int argc, char **argv)
         cli_error("scan needs at least one PATH");
         return EXIT_USAGE;
     }
+    /* --redact-key is read (and may be refused) before any bundle is */
+    const struct cli_redact red = {strict, key_file};
+    struct md_redactor *rd;
+    bool nomem;
+    if (!cli_redactor_new(&red, &rd, &nomem))
+        return nomem ? EXIT_UNREADABLE : EXIT_USAGE;
     struct md_engine *e = md_engine_load(rules_dir, &so.limits,
                                          cli_rule_error, NULL);
-    if (!e)
+    if (!e) {
+        md_redactor_free(rd);
         return EXIT_USAGE;
+    }
     struct md_waivers *w = NULL;
     int today = 0;
     if (waivers_file &&
         !(w = cli_waivers_load(waivers_file, e, &so.limits, &today))) {
+        md_redactor_free(rd);
         md_engine_free(e);
         return EXIT_USAGE;
     }
     if (color < 0)
         color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-    so.want_sha256 = stdout_fmt != &formats[0] || md_waivers_need_sha256(w);
-    for (size_t k = 0; k < nouts; k++)
-        so.want_sha256 |= outs[k].fmt != &formats[0];
+    so.want_sha256 = stdout_fmt != CLI_FMT_TEXT || md_waivers_need_sha256(w);
+    for (size_t k = 0; k < outs.n; k++)
+        so.want_sha256 |= outs.o[k].fmt != CLI_FMT_TEXT;
     int npaths = argc - optind, rc = EXIT_CLEAN;
     bool unreadable = false;
     /* Every verdict is kept until the reports are written: a document
@@ -312,6 +247,7 @@ cmd_scan(int argc, char **argv)
     struct md_verdict *v = calloc((size_t)npaths, sizeof *v);
     if (!v) {
         cli_error("out of memory");
+        md_redactor_free(rd);
         md_waivers_free(w);
         md_engine_free(e);
         return EXIT_UNREADABLE;
@@ -334,7 +270,6 @@ cmd_scan(int argc, char **argv)
         if (md_verdict_worst(&v[i]) >= fail_on)
             rc = EXIT_FINDINGS;
     }
-    struct md_redactor *rd = strict ? md_redactor_new() : NULL;
     for (int i = 0; rd && i < npaths; i++)
         if (md_redactor_add_verdict(rd, &v[i]) != MD_OK)
             cli_error("out of memory: some names will be shown as "
@@ -351,11 +286,11 @@ cmd_scan(int argc, char **argv)
         .inputs = inputs,
         .redactor = rd,
     };
-    for (size_t k = 0; ready && k < nouts; k++)
-        wrote = output_write(&outs[k], v, (size_t)npaths, &r) && wrote;
+    struct scan_doc doc = {v, (size_t)npaths, &r};
     if (ready) {
-        r.color = color && stdout_fmt == &formats[0];
-        stdout_fmt->write(stdout, v, (size_t)npaths, &r);
+        wrote = cli_outputs_write(&outs, write_doc, &doc);
+        r.color = color && stdout_fmt == CLI_FMT_TEXT;
+        write_doc(stdout, (enum cli_format)stdout_fmt, &doc);
     }
     for (int i = 0; i < npaths; i++)
         md_verdict_free(&v[i]);

@@ -1,7 +1,10 @@
 /*
  * What marsdiag review and marsdiag diff share on the command line: their
- * options (format, fail-on, rules, waivers, redact, color, limits, timing)
- * and the render they write with (marsdiag/render.h).
+ * options (format, output, fail-on, rules, waivers, redact, color,
+ * limits, timing), the render they write with (marsdiag/render.h) — one
+ * for every format of the run, so --redact strict gives a name the same
+ * pseudonym before and after the change and in every file — and writing
+ * the documents (outputs.h).
  */
 #ifndef MARSDIAG_CLI_COMPARE_H
 #define MARSDIAG_CLI_COMPARE_H
@@ -9,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "outputs.h"
 #include "marsdiag/engine.h"
 #include "marsdiag/redact.h"
 #include "marsdiag/render.h"
@@ -16,11 +20,13 @@
 
 struct compare_opts {
     struct md_scan_opts so;
-    bool json;   /* --format json (else text) */
+    enum cli_format format;   /* --format: standard output's */
+    struct cli_outputs outs;  /* --output FMT:FILE... */
     bool timing; /* not --no-timing */
     int color;   /* -1 auto, 0, 1 */
     int fail_on; /* a severity, or 3 for never */
     int strict;  /* --redact strict */
+    const char *key_file; /* --redact-key FILE */
     const char *rules_dir, *waivers_file;
     const char *change; /* review: --change FILE */
 };
@@ -42,5 +48,11 @@ bool compare_load(struct compare_opts *o, struct md_engine **e,
 bool compare_render(const struct compare_opts *o, const struct md_engine *e,
                     const struct md_verdict *const *v, size_t nv,
                     struct md_render *r, struct md_redactor **rd);
+
+/* Write the --output files, then standard output (colour only there, and
+ * only for text), each document by write(f, format, ctx). False when a
+ * file could not be written (after saying why; the rest are written). */
+bool compare_write(const struct compare_opts *o, struct md_render *r,
+                   cli_doc_fn *write, const void *ctx);
 
 #endif

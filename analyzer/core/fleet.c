@@ -13,6 +13,7 @@
 #include "marsdiag/buf.h"
 #include "marsdiag/evidence.h"
 #include "marsdiag/jsonread.h"
+#include "marsdiag/redact.h"
 #include "marsdiag/report.h"
 #include "marsdiag/rules.h"
 
@@ -153,12 +154,27 @@ md_fleet_absorb(struct md_fleet *dst, struct md_fleet *src)
     return MD_OK;
 }
 
-/* A masked copy of s[0..len) in the fleet's arena; "" for NULL. */
+void
+md_fleet_redact(struct md_fleet *f, const struct md_redactor *template)
+{
+    f->redact = template;
+}
+
+/* A masked copy of s[0..len) in the fleet's arena, with pseudonyms when
+ * rd is not NULL; "" for NULL. */
 static const char *
-keep_masked(struct md_fleet *f, const char *s, size_t len)
+keep_masked(struct md_fleet *f, const struct md_redactor *rd, const char *s,
+            size_t len)
 {
     if (!s)
         return "";
+    if (rd) {
+        size_t n;
+        char *m = md_redactor_apply(rd, s, len, &n);
+        const char *o = m ? md_arena_strndup(&f->keep, m, n) : NULL;
+        free(m);
+        return o;
+    }
     char *o = md_arena_alloc(&f->keep, len + 1);
     if (!o)
         return NULL;
@@ -167,11 +183,12 @@ keep_masked(struct md_fleet *f, const char *s, size_t len)
 }
 
 static const char *
-keep_str(struct md_fleet *f, const struct md_jval *v)
+keep_str(struct md_fleet *f, const struct md_redactor *rd,
+         const struct md_jval *v)
 {
     if (!v || v->type != MD_J_STR)
         return "";
-    return keep_masked(f, v->s, v->len);
+    return keep_masked(f, rd, v->s, v->len);
 }
 
 /* The host of a report without host.name: HOST of a bundle called
@@ -186,12 +203,13 @@ host_from_name(struct md_fleet *f, const char *path)
     long at = md_slice_ifind(md_slice_of(base, strlen(base)), "_MARS_");
     if (at <= 0)
         return "";
-    return keep_masked(f, base, (size_t)at);
+    return keep_masked(f, NULL, base, (size_t)at);
 }
 
 /* effective_proxy as one phrase (fleet.h). */
 static const char *
-proxy_phrase(struct md_fleet *f, const struct md_jval *eff)
+proxy_phrase(struct md_fleet *f, const struct md_redactor *rd,
+             const struct md_jval *eff)
 {
     const char *source = md_jstr(eff, "source");
     const char *mode = md_jstr(eff, "mode");
@@ -221,7 +239,7 @@ proxy_phrase(struct md_fleet *f, const struct md_jval *eff)
                            cred && cred->type == MD_J_BOOL && cred->b
                                ? ", credentials"
                                : "");
-    const char *out = st == MD_OK ? keep_masked(f, b.ptr, b.len) : NULL;
+    const char *out = st == MD_OK ? keep_masked(f, rd, b.ptr, b.len) : NULL;
     md_buf_free(&b);
     return out;
 }
@@ -254,8 +272,8 @@ row_findings(struct md_fleet *f, struct fleet_row *r,
             continue; /* not a finding this roll-up can count */
         const struct md_jval *sup = md_jget(fi, "suppressed");
         struct fleet_hit *h = &r->hits[r->nhits++];
-        h->rule = keep_str(f, md_jget(fi, "rule"));
-        h->title = keep_str(f, md_jget(fi, "title"));
+        h->rule = keep_str(f, NULL, md_jget(fi, "rule"));
+        h->title = keep_str(f, NULL, md_jget(fi, "title"));
         h->severity = sev;
         h->suppressed = sup && sup->type == MD_J_BOOL && sup->b;
         if (!h->rule || !h->title) {
@@ -285,25 +303,59 @@ row_findings(struct md_fleet *f, struct fleet_row *r,
     return r->rules ? MD_OK : MD_ERR_NOMEM;
 }
 
+/* How the line is redacted; for md_fleet_redact, a redactor that knows
+ * the names of a line written without --redact strict (*rd NULL when
+ * none is wanted). */
+static enum md_status
+row_redaction(struct md_fleet *f, struct fleet_row *r,
+              const struct md_jval *doc, struct md_redactor **rd)
+{
+    const char *mode = md_jstr(doc, "tool.redact");
+    const char *key = md_jstr(doc, "tool.redact_key");
+    r->strict = mode && !strcmp(mode, "strict");
+    r->key_id = r->strict && key ? md_arena_strdup(&f->keep, key) : "";
+    *rd = NULL;
+    if (!r->key_id)
+        return MD_ERR_NOMEM;
+    if (r->strict || !f->redact)
+        return MD_OK;
+    *rd = md_redactor_new_like(f->redact);
+    if (!*rd || md_redactor_add_report_json(*rd, doc) != MD_OK)
+        return MD_ERR_NOMEM; /* never a row with names left in */
+    r->redacted_here = true;
+    return MD_OK;
+}
+
 static enum md_status
 row_from_report(struct md_fleet *f, struct fleet_row *r,
                 const struct md_jval *doc, const char *origin)
 {
+    struct md_redactor *rd;
+    enum md_status st = row_redaction(f, r, doc, &rd);
+    if (st != MD_OK) {
+        md_redactor_free(rd);
+        return st;
+    }
     const struct md_jval *err = md_jget(doc, "error");
     if (!err || err->type != MD_J_STR)
         err = md_jpath(doc, "input.error");
-    r->path = keep_str(f, md_jpath(doc, "input.path"));
-    r->error = keep_str(f, err);
-    r->agent = keep_str(f, md_jpath(doc, "host.agent_version"));
-    r->host = keep_str(f, md_jpath(doc, "host.name"));
+    r->path = keep_str(f, rd, md_jpath(doc, "input.path"));
+    const struct md_jval *id = md_jpath(doc, "input.path_id");
+    r->ident = id && id->type == MD_J_STR ? keep_str(f, NULL, id) : r->path;
+    r->error = keep_str(f, rd, err);
+    r->agent = keep_str(f, rd, md_jpath(doc, "host.agent_version"));
+    r->host = keep_str(f, rd, md_jpath(doc, "host.name"));
+    /* From the path as the row shows it: a strict line's path already
+     * holds the pseudonym, a redacted one's now does. */
     if (r->host && !r->host[0] && r->path)
         r->host = host_from_name(f, r->path);
     r->proxy = r->error && r->error[0]
                    ? ""
-                   : proxy_phrase(f, md_jget(doc, "effective_proxy"));
+                   : proxy_phrase(f, rd, md_jget(doc, "effective_proxy"));
     r->origin = md_arena_strdup(&f->keep, origin ? origin : "");
-    if (!r->path || !r->error || !r->agent || !r->host || !r->proxy ||
-        !r->origin)
+    md_redactor_free(rd);
+    if (!r->path || !r->ident || !r->error || !r->agent || !r->host ||
+        !r->proxy || !r->origin)
         return MD_ERR_NOMEM;
     return row_findings(f, r, md_jget(doc, "findings"));
 }
@@ -339,7 +391,7 @@ md_fleet_add(struct md_fleet *f, const char *line, size_t len,
         if (st == MD_OK) {
             f->nrows++;
             if (path)
-                *path = r->path;
+                *path = r->ident;
         } else {
             snprintf(err, errlen, "out of memory");
         }
@@ -351,10 +403,10 @@ md_fleet_add(struct md_fleet *f, const char *line, size_t len,
 /* ---- the roll-up: finishing ---------------------------------------------- */
 
 static int
-by_path_seq(const void *x, const void *y)
+by_ident_seq(const void *x, const void *y)
 {
     const struct fleet_row *a = x, *b = y;
-    int c = strcmp(a->path, b->path);
+    int c = strcmp(a->ident, b->ident);
     if (c)
         return c;
     return a->seq < b->seq ? -1 : a->seq > b->seq;
@@ -365,7 +417,11 @@ by_host_path(const void *x, const void *y)
 {
     const struct fleet_row *a = x, *b = y;
     int c = strcmp(a->host, b->host);
-    return c ? c : strcmp(a->path, b->path);
+    if (!c)
+        c = strcmp(a->path, b->path);
+    /* two bundles whose paths differ only in a name's case have one
+     * pseudonym path: the same order in every run all the same */
+    return c ? c : strcmp(a->ident, b->ident);
 }
 
 static int
@@ -435,10 +491,10 @@ md_fleet_finish(struct md_fleet *f, md_fleet_dup_fn dup, void *user)
         return MD_OK;
     f->finished = true;
     if (f->nrows)
-        qsort(f->rows, f->nrows, sizeof *f->rows, by_path_seq);
+        qsort(f->rows, f->nrows, sizeof *f->rows, by_ident_seq);
     size_t n = 0;
     for (size_t i = 0; i < f->nrows; i++) {
-        if (n && !strcmp(f->rows[n - 1].path, f->rows[i].path)) {
+        if (n && !strcmp(f->rows[n - 1].ident, f->rows[i].ident)) {
             if (dup)
                 dup(user, f->rows[i].path, f->rows[n - 1].origin,
                     f->rows[i].origin);
@@ -474,5 +530,35 @@ md_fleet_totals(const struct md_fleet *f, struct md_fleet_totals *t)
             t->worst[r->worst]++;
         if (r->worst > t->worst_all)
             t->worst_all = r->worst;
+    }
+}
+
+void
+md_fleet_redaction(const struct md_fleet *f, struct md_fleet_redaction *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *mine = md_redactor_key_id(f->redact);
+    for (size_t i = 0; i < f->nrows; i++) {
+        const struct fleet_row *r = &f->rows[i];
+        if (!r->strict) {
+            out->plain++;
+            out->redacted += r->redacted_here;
+            continue;
+        }
+        out->strict++;
+        if (!r->key_id[0]) {
+            out->numbered++;
+            continue;
+        }
+        if (mine && strcmp(r->key_id, mine))
+            out->other_key = true;
+        bool seen = false;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = f->rows[k].strict && !strcmp(f->rows[k].key_id, r->key_id);
+        if (seen)
+            continue;
+        if (out->keys < 2)
+            out->key[out->keys] = r->key_id;
+        out->keys++;
     }
 }

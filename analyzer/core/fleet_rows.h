@@ -23,6 +23,11 @@ struct fleet_hit {
  * missing one is "". */
 struct fleet_row {
     const char *path, *host, *agent, *proxy, *error, *origin;
+    const char *ident;  /* input.path_id when the line has one, else
+                         * path: what duplicates are told apart by */
+    const char *key_id; /* tool.redact_key, or "" */
+    bool strict;        /* the line says tool.redact "strict" */
+    bool redacted_here; /* not strict, given pseudonyms by md_fleet_redact */
     const char *rules;  /* ids of unsuppressed findings, sorted, ' ' */
     int worst;          /* of unsuppressed findings; -1 when none */
     size_t nfindings;   /* unsuppressed */
@@ -50,6 +55,7 @@ struct md_fleet {
     bool finished;
     struct md_fleet **absorbed; /* whose arenas hold some of the rows */
     size_t nabsorbed;
+    const struct md_redactor *redact; /* md_fleet_redact's, borrowed */
 };
 
 #endif

@@ -10,6 +10,8 @@
  */
 #include "marsdiag/html.h"
 
+#include "html_int.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,8 +263,9 @@ static const char css[] =
     "summary{display:none}}\n";
 
 void
-md_html_begin(struct md_html *h, FILE *f, const struct md_render *r,
-              const char *title)
+md_html_page(struct md_html *h, FILE *f, const struct md_render *r,
+             const char *title, const char *heading, const char *intro,
+             const char *extra_css)
 {
     h->f = f;
     h->r = r;
@@ -285,13 +288,13 @@ md_html_begin(struct md_html *h, FILE *f, const struct md_render *r,
         btextz(&o, title);
     else
         fputs("marsdiag report", f);
-    fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n", css);
-    fputs("<header class=\"page-head\">\n"
-          "<h1>MARS agent proxy diagnosis</h1>\n"
-          "<p>Which proxy the Microsoft Azure Recovery Services agent "
-          "uses, what is wrong and how to fix it, from the support bundle "
-          "alone. Made offline by marsdiag ",
-          f);
+    fprintf(f, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n<main>\n",
+            css, extra_css ? extra_css : "");
+    fputs("<header class=\"page-head\">\n<h1>", f);
+    escz(f, heading);
+    fputs("</h1>\n<p>", f);
+    escz(f, intro);
+    fputs(" Made offline by marsdiag ", f);
     escz(f, md_version());
     fputs(" with the rule pack ", f);
     escz(f, r->rulepack ? r->rulepack : "?");
@@ -299,6 +302,17 @@ md_html_begin(struct md_html *h, FILE *f, const struct md_render *r,
                         "names replaced by pseudonyms.</p>\n</header>\n"
                       : "; passwords are masked.</p>\n</header>\n",
           f);
+}
+
+void
+md_html_begin(struct md_html *h, FILE *f, const struct md_render *r,
+              const char *title)
+{
+    md_html_page(h, f, r, title, "MARS agent proxy diagnosis",
+                 "Which proxy the Microsoft Azure Recovery Services agent "
+                 "uses, what is wrong and how to fix it, from the support "
+                 "bundle alone.",
+                 NULL);
 }
 
 void
@@ -1876,4 +1890,48 @@ md_write_verdict_html(FILE *f, const struct md_verdict *v,
                       const struct md_render *r)
 {
     md_write_verdicts_html(f, v, 1, r);
+}
+
+/* ---- pieces for the review and diff pages (html_int.h) ---------------- */
+
+void
+md_html_esc(FILE *f, const char *s)
+{
+    escz(f, s);
+}
+
+void
+md_html_text(const struct md_html *h, const char *s, size_t len)
+{
+    struct out o = {h->f, h->r, 0};
+    btext(&o, s, len);
+}
+
+void
+md_html_fact(const struct md_html *h, const struct md_fact *f)
+{
+    struct out o = {h->f, h->r, 0};
+    fact_out(&o, f);
+}
+
+void
+md_html_proxy(const struct md_html *h, size_t n, const struct md_fact *root)
+{
+    struct out o = {h->f, h->r, n};
+    write_proxy(&o, root);
+}
+
+void
+md_html_chain(const struct md_html *h, size_t n, const struct md_fact *root)
+{
+    struct out o = {h->f, h->r, n};
+    write_chain(&o, root);
+}
+
+void
+md_html_finding(const struct md_html *h, size_t n,
+                const struct md_verdict_finding *f, size_t idx)
+{
+    struct out o = {h->f, h->r, n};
+    write_finding(&o, f, idx);
 }

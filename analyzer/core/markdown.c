@@ -5,6 +5,8 @@
  */
 #include "marsdiag/markdown.h"
 
+#include "markdown_int.h"
+
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -505,4 +507,35 @@ md_write_verdicts_md(FILE *f, const struct md_verdict *v, size_t nv,
             fputs("\n---\n\n", f);
         bundle(&o, &v[i]);
     }
+}
+
+/* ---- pieces for the review and diff reports (markdown_int.h) ---------- */
+
+void
+md_md_redacted(FILE *f, const struct md_render *r, enum md_md_how how,
+               const char *s, size_t len)
+{
+    static const enum how as[] = {
+        [MD_MD_TEXT] = AS_TEXT,
+        [MD_MD_CODE] = AS_CODE,
+        [MD_MD_CELL_CODE] = AS_CELL_CODE,
+        [MD_MD_BLOCK] = AS_BLOCK,
+    };
+    struct out o = {f, r};
+    put(&o, as[how], s, len);
+}
+
+void
+md_md_finding(FILE *f, const struct md_render *r,
+              const struct md_verdict_finding *v)
+{
+    struct out o = {f, r};
+    finding(&o, v);
+}
+
+void
+md_md_shadowed(FILE *f, const struct md_render *r, const struct md_fact *root)
+{
+    struct out o = {f, r};
+    shadowed(&o, root);
 }

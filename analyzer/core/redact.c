@@ -20,8 +20,17 @@
 #include "marsdiag/engine.h"
 #include "marsdiag/evidence.h"
 #include "marsdiag/fact.h"
+#include "marsdiag/jsonread.h"
 
-enum kind { K_HOST, K_IPV4, K_IPV6, K_USER, K_DOMAIN, K_SID, K_NKINDS };
+enum kind {
+    K_HOST = MD_REDACT_HOST,
+    K_IPV4 = MD_REDACT_IPV4,
+    K_IPV6 = MD_REDACT_IPV6,
+    K_USER = MD_REDACT_USER,
+    K_DOMAIN = MD_REDACT_DOMAIN,
+    K_SID = MD_REDACT_SID,
+    K_NKINDS
+};
 
 /* Longest value kept in the table; longer spans are not names. */
 #define MAX_VALUE 255
@@ -37,6 +46,9 @@ struct md_redactor {
     struct entry *slot;
     size_t cap, n;
     size_t given[K_NKINDS]; /* pseudonyms handed out, per kind */
+    bool keyed;             /* pseudonyms from mac, not numbered */
+    struct md_hmac mac;
+    char key_id[MD_REDACT_ID_LEN + 1];
 };
 
 /* ---- characters and small predicates ---------------------------------- */
@@ -470,6 +482,60 @@ pseudonym(enum kind k, size_t n, char *out, size_t outlen)
     }
 }
 
+/* ---- keyed pseudonyms -------------------------------------------------- */
+
+static void
+hex_digits(const unsigned char *b, size_t ndigits, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < ndigits; i++)
+        out[i] = digits[(b[i / 2] >> (i % 2 ? 0 : 4)) & 15];
+    out[ndigits] = '\0';
+}
+
+void
+md_redact_keyed(const struct md_hmac *h, enum md_redact_kind k,
+                const char *value, size_t len, char out[MD_REDACT_NAME_MAX])
+{
+    /* One MAC per value whatever its kind, so a name seen as a host in
+     * one report and as a domain in another keeps the same digits. */
+    unsigned char folded[MAX_VALUE], mac[MD_HMAC_LEN];
+    size_t n = len < MAX_VALUE ? len : MAX_VALUE;
+    for (size_t i = 0; i < n; i++)
+        folded[i] = (unsigned char)lower(value[i]);
+    md_hmac_mac(h, folded, n, mac);
+    char id[MD_REDACT_ID_LEN + 1];
+    hex_digits(mac, MD_REDACT_ID_LEN, id);
+    /* 40 bits as the two halves of a SID's last sub-authorities */
+    unsigned long hi = (unsigned long)mac[0] << 12 | (unsigned)mac[1] << 4 |
+                       (unsigned)mac[2] >> 4;
+    unsigned long lo =
+        (unsigned long)(mac[2] & 15) << 16 | (unsigned)mac[3] << 8 | mac[4];
+    switch (k) {
+    case MD_REDACT_HOST:
+        snprintf(out, MD_REDACT_NAME_MAX, "host-%s.example", id);
+        break;
+    case MD_REDACT_IPV4:
+        snprintf(out, MD_REDACT_NAME_MAX, "ip-%s", id);
+        break;
+    case MD_REDACT_IPV6:
+        /* 2001:db8::/32 (RFC 3849) has room for all 40 bits. */
+        snprintf(out, MD_REDACT_NAME_MAX, "2001:db8::%x:%x:%x",
+                 (unsigned)mac[0], (unsigned)mac[1] << 8 | mac[2],
+                 (unsigned)mac[3] << 8 | mac[4]);
+        break;
+    case MD_REDACT_USER:
+        snprintf(out, MD_REDACT_NAME_MAX, "user-%s", id);
+        break;
+    case MD_REDACT_DOMAIN:
+        snprintf(out, MD_REDACT_NAME_MAX, "domain-%s", id);
+        break;
+    case MD_REDACT_SID:
+        snprintf(out, MD_REDACT_NAME_MAX, "S-1-5-21-0-0-%lu-%lu", hi, lo);
+        break;
+    }
+}
+
 /* What is printed for a value the redactor never learnt. */
 static const char *
 placeholder(enum kind k)
@@ -500,15 +566,18 @@ learn(struct md_redactor *r, enum kind k, const char *s, size_t n)
         return MD_OK;
     if ((r->n + 1) * 2 > r->cap && grow(r) != MD_OK)
         return MD_ERR_NOMEM;
-    char ps[64];
-    pseudonym(k, ++r->given[k], ps, sizeof ps);
+    char ps[MD_REDACT_NAME_MAX];
+    if (r->keyed)
+        md_redact_keyed(&r->mac, (enum md_redact_kind)k, s, n, ps);
+    else
+        pseudonym(k, ++r->given[k], ps, sizeof ps);
     struct entry e = {dup_lower(s, n, true), dup_lower(s, n, false),
                       dup_lower(ps, strlen(ps), false), k};
     if (!e.key || !e.seen || !e.pseudo) {
         free(e.key);
         free(e.seen);
         free(e.pseudo);
-        r->given[k]--;
+        r->given[k] -= !r->keyed;
         return MD_ERR_NOMEM;
     }
     size_t i = (size_t)hash_of(s, n) & (r->cap - 1);
@@ -1058,10 +1127,12 @@ learn_role(struct md_redactor *r, enum role role, const char *s, size_t n)
     return MD_OK;
 }
 
-/* The role of a string fact from where it sits in the model. */
+/* The role of a string fact from where it sits in the model (or a
+ * member of a report in JSON, which mirrors the model); conflict is the
+ * "fact" member of its parent object, NULL when it has none. */
 static enum role
 role_in_model(const char *key, const char *obj_key, const char *list_key,
-              const struct md_fact *parent)
+              const char *conflict, size_t conflict_len)
 {
     if (!key)
         return R_NONE;
@@ -1071,11 +1142,10 @@ role_in_model(const char *key, const char *obj_key, const char *list_key,
         return R_PROXY;
     if ((!strcmp(key, "first") || !strcmp(key, "other")) && list_key &&
         !strcmp(list_key, "conflicts")) {
-        const struct md_fact *f = md_fact_get(parent, "fact");
-        if (!f || f->type != MD_F_STR)
+        if (!conflict)
             return R_NONE;
         char name[128];
-        snprintf(name, sizeof name, "%.*s", (int)f->len, f->s);
+        snprintf(name, sizeof name, "%.*s", (int)conflict_len, conflict);
         const char *last = strrchr(name, '.');
         return role_of_name(last ? last + 1 : name);
     }
@@ -1091,12 +1161,20 @@ learn_fact(struct md_redactor *r, const struct md_fact *f, const char *key,
 {
     enum md_status st = MD_OK;
     switch (f->type) {
-    case MD_F_STR:
-        st = learn_role(r, role_in_model(key, obj_key, list_key, parent), f->s,
-                        f->len);
+    case MD_F_STR: {
+        const struct md_fact *c = NULL;
+        if (list_key && !strcmp(list_key, "conflicts") && parent &&
+            parent->type == MD_F_OBJ)
+            c = md_fact_get(parent, "fact");
+        bool cs = c && c->type == MD_F_STR;
+        st = learn_role(r,
+                        role_in_model(key, obj_key, list_key, cs ? c->s : NULL,
+                                      cs ? c->len : 0),
+                        f->s, f->len);
         if (st == MD_OK)
             st = learn_text(r, f->s, f->len);
         break;
+    }
     case MD_F_LIST:
         for (size_t i = 0; st == MD_OK && i < f->n; i++)
             st = learn_fact(r, f->items[i], key, obj_key, key, f);
@@ -1198,6 +1276,68 @@ md_redactor_add_verdict(struct md_redactor *r, const struct md_verdict *v)
         for (const struct md_diag *d = in->diags; st == MD_OK && d; d = d->next)
             st = learn_textz(r, d->msg);
     }
+    return st;
+}
+
+/* ---- a report in JSON ---------------------------------------------------- */
+
+/* Members of a report that hold no names: its schema, the rule texts. */
+static bool
+json_skipped(const char *key)
+{
+    static const char *const keys[] = {
+        "schema",     "rule", "name",     "title",  "fix",
+        "references", "kind", "severity", "sha256", NULL};
+    for (size_t i = 0; keys[i]; i++)
+        if (!strcmp(key, keys[i]))
+            return true;
+    return false;
+}
+
+static enum md_status
+learn_json(struct md_redactor *r, const struct md_jval *v, const char *key,
+           const char *obj_key, const char *list_key,
+           const struct md_jval *parent)
+{
+    enum md_status st = MD_OK;
+    switch (v->type) {
+    case MD_J_STR: {
+        /* "name" names a host under "host", a rule elsewhere. */
+        bool host_name =
+            key && obj_key && !strcmp(key, "name") && !strcmp(obj_key, "host");
+        if (key && !host_name && json_skipped(key))
+            break;
+        const char *c = NULL;
+        if (list_key && !strcmp(list_key, "conflicts") && parent)
+            c = md_jstr(parent, "fact");
+        st = learn_role(
+            r, role_in_model(key, obj_key, list_key, c, c ? strlen(c) : 0),
+            v->s, v->len);
+        if (st == MD_OK)
+            st = learn_text(r, v->s, v->len);
+        break;
+    }
+    case MD_J_ARR:
+        for (size_t i = 0; st == MD_OK && i < v->n; i++)
+            st = learn_json(r, &v->items[i], key, obj_key, key, v);
+        break;
+    case MD_J_OBJ:
+        for (size_t i = 0; st == MD_OK && i < v->n; i++)
+            st = learn_json(r, &v->items[i], v->keys[i], key, list_key, v);
+        break;
+    default:
+        break;
+    }
+    return st;
+}
+
+enum md_status
+md_redactor_add_report_json(struct md_redactor *r, const struct md_jval *doc)
+{
+    const char *path = md_jstr(doc, "input.path");
+    enum md_status st = path ? learn_bundle_name(r, path) : MD_OK;
+    if (st == MD_OK && doc)
+        st = learn_json(r, doc, NULL, NULL, NULL, NULL);
     return st;
 }
 
@@ -1379,6 +1519,59 @@ md_redactor_new(void)
     return calloc(1, sizeof(struct md_redactor));
 }
 
+/* Hashed with the key for the key id: a text no value can be (it has
+ * spaces), so no pseudonym shares its digits. */
+#define KEY_ID_TEXT "marsdiag redaction key id"
+
+struct md_redactor *
+md_redactor_new_keyed(const void *key, size_t keylen)
+{
+    struct md_redactor *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->keyed = true;
+    md_hmac_init(&r->mac, key, keylen);
+    unsigned char mac[MD_HMAC_LEN];
+    md_hmac_mac(&r->mac, KEY_ID_TEXT, strlen(KEY_ID_TEXT), mac);
+    hex_digits(mac, MD_REDACT_ID_LEN, r->key_id);
+    return r;
+}
+
+struct md_redactor *
+md_redactor_new_like(const struct md_redactor *r)
+{
+    struct md_redactor *n = calloc(1, sizeof *n);
+    if (n && r && r->keyed) {
+        n->keyed = true;
+        n->mac = r->mac;
+        memcpy(n->key_id, r->key_id, sizeof n->key_id);
+    }
+    return n;
+}
+
+const char *
+md_redactor_key_id(const struct md_redactor *r)
+{
+    return r && r->keyed ? r->key_id : NULL;
+}
+
+bool
+md_redactor_path_id(const struct md_redactor *r, const char *path, char out[17])
+{
+    out[0] = '\0';
+    if (!r || !r->keyed)
+        return false;
+    /* HMAC(key, "path " PATH): a path hashes apart from any value of
+     * the same text. */
+    struct md_hmac h = r->mac;
+    unsigned char mac[MD_HMAC_LEN];
+    md_sha256_update(&h.inner, "path ", 5);
+    md_hmac_mac(&h, path, strlen(path), mac);
+    md_hmac_wipe(&h);
+    hex_digits(mac, 16, out);
+    return true;
+}
+
 void
 md_redactor_free(struct md_redactor *r)
 {
@@ -1390,6 +1583,7 @@ md_redactor_free(struct md_redactor *r)
         free(r->slot[i].pseudo);
     }
     free(r->slot);
+    md_hmac_wipe(&r->mac);
     free(r);
 }
 
@@ -1418,7 +1612,13 @@ md_redactor_apply(const struct md_redactor *r, const char *s, size_t len,
     bool ok = md_buf_grow(&out, n) == MD_OK;
     while (ok && next_hit(r, m, n, &pos, &h)) {
         const struct entry *e = find(r, h.key, h.keylen);
+        char keyed[MD_REDACT_NAME_MAX];
         const char *ps = e ? e->pseudo : placeholder(h.kind);
+        if (!e && r->keyed) {
+            md_redact_keyed(&r->mac, (enum md_redact_kind)h.kind, h.key,
+                            h.keylen, keyed);
+            ps = keyed;
+        }
         ok = md_buf_add(&out, m + done, h.from - done) == MD_OK &&
              md_buf_adds(&out, ps) == MD_OK;
         done = h.to;
@@ -1432,6 +1632,19 @@ md_redactor_apply(const struct md_redactor *r, const char *s, size_t len,
     if (out_len)
         *out_len = out.len;
     return out.ptr;
+}
+
+void
+md_json_redaction(struct md_json *j, const struct md_redactor *r)
+{
+    if (!r)
+        return;
+    md_json_key(j, "redact");
+    md_json_strz(j, "strict");
+    if (r->keyed) {
+        md_json_key(j, "redact_key");
+        md_json_strz(j, r->key_id);
+    }
 }
 
 void

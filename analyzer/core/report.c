@@ -9,12 +9,19 @@
 void
 md_write_tool_json(struct md_json *j)
 {
+    md_write_tool_redacted_json(j, NULL);
+}
+
+void
+md_write_tool_redacted_json(struct md_json *j, const struct md_redactor *rd)
+{
     md_json_key(j, "tool");
     md_json_obj(j);
     md_json_key(j, "name");
     md_json_strz(j, "marsdiag");
     md_json_key(j, "version");
     md_json_strz(j, md_version());
+    md_json_redaction(j, rd);
     md_json_end_obj(j);
 }
 

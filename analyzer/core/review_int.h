@@ -90,6 +90,92 @@ bool md_effective_changed(const struct md_fact *old_root,
  * most; not yet masked. */
 void md_effective_line(const struct md_fact *root, char *buf, size_t n);
 
+/* ---- what the Markdown, HTML and SARIF writers share (review_view.c) ---
+ * Their strings are not yet masked: writers pass them through
+ * md_redactor_apply like any bundle text. */
+
+/* "the agent's proxy", "SYSTEM's Internet Settings", ... for an action's
+ * target (md_change_action.target); review_write.c. */
+const char *md_change_target_words(const char *target);
+
+/* An action in words, as the text report says it: "set the agent's
+ * proxy: server http://p, port 80", "delete SYSTEM's Internet Settings:
+ * …\ProxyServer". */
+void md_action_words(struct md_buf *b, const struct md_change_action *a);
+
+/* The facts of the effective proxy a before/after table shows, in
+ * order; NULL-terminated. */
+extern const struct md_effective_row {
+    const char *label, *path;
+} md_effective_rows[];
+
+/* The proxy sources a diff compares ("agent", "system", ...; diff.c's
+ * md_diff_change.source), with their names for a person. */
+extern const struct md_diff_source {
+    const char *source, *words;
+} md_diff_sources[];
+#define MD_DIFF_NSOURCES 5
+
+/* How many facts of each source (md_diff_sources' order) changed, into
+ * changed[]; returns how many sources changed. */
+size_t md_diff_changed(const struct md_diff *d,
+                       size_t changed[MD_DIFF_NSOURCES]);
+
+/* How the one-line verdict of a comparison speaks. */
+struct md_headline_words {
+    const char *lead; /* "This change introduces" */
+    const char *adj;  /* before "error": "" or "new " */
+    const char *none; /* "No new problems" */
+    const char *gone; /* "It resolves" */
+    const char *more_lead; /* escalations alone: "This change makes" */
+    const char *more_verb; /* after other news: "makes " */
+};
+
+/* The words of a review ("This change introduces …") and of a diff
+ * ("The new bundle has … new …"). */
+extern const struct md_headline_words md_review_words, md_diff_words;
+
+/* The one-line verdict of d into b, e.g. "This change introduces 1
+ * error: MP001 PAC file URL entered in the MARS agent's proxy field; and
+ * 1 warning: MP004." or "No new problems. It resolves MP002." Waived
+ * findings are not counted. Rule ids and titles only: no bundle text. */
+void md_delta_headline(struct md_buf *b, const struct md_headline_words *w,
+                       const struct md_finding_delta *d);
+
+/* What the state after a review is, in words (not yet masked): "After
+ * the change the agent connects: LINE.", and what to beware of — a
+ * direct connection it leads to, statements not understood, an empty
+ * change file. */
+void md_review_outcome(struct md_buf *b, const struct md_review *r);
+
+/* "1 error, 2 warnings, 0 info": n[] by severity. */
+void md_severity_words(FILE *f, const size_t n[3]);
+
+/* The same of the findings of v not waived. */
+void md_verdict_severity_words(FILE *f, const struct md_verdict *v);
+
+/* The bundle's SHA-256 in hexadecimal into out; false (out empty) when
+ * it was not computed. */
+bool md_sha256_hex(const struct md_bundle *b, char out[65]);
+
+/* The worst severity among d's added and escalated findings (waived
+ * ones not counted), or -1. */
+int md_delta_worst(const struct md_finding_delta *d);
+
+/* Is f one of v[0..n)? */
+bool md_finding_in(const struct md_verdict_finding *const *v, size_t n,
+                   const struct md_verdict_finding *f);
+
+/* Is f, a finding of the newer verdict, in neither d->added nor
+ * d->escalated (the same before and after)? */
+bool md_delta_unchanged(const struct md_finding_delta *d,
+                        const struct md_verdict_finding *f);
+
+/* A review's comparison as a delta (introduced as added, resolved as
+ * removed). */
+struct md_finding_delta md_review_delta(const struct md_review *r);
+struct md_finding_delta md_diff_delta(const struct md_diff *d);
+
 /* SYSTEM's Internet Settings key (HKU\S-1-5-18), the key of
  * WinHttpSettings (64-bit view). */
 #define MD_KEY_SYSTEM_INET                                                     \

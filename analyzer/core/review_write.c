@@ -238,8 +238,8 @@ text_at(FILE *f, const struct md_render *rr, const struct style *st,
     fputc('\n', f);
 }
 
-static const char *
-target_words(const char *t)
+const char *
+md_change_target_words(const char *t)
 {
     static const struct {
         const char *target, *words;
@@ -271,7 +271,7 @@ text_change(FILE *f, const struct md_change *c, const struct md_render *rr,
             c->nactions, c->nactions == 1 ? "" : "s");
     for (size_t i = 0; i < c->nactions; i++) {
         const struct md_change_action *a = &c->actions[i];
-        fprintf(f, "  %s %s", a->kind, target_words(a->target));
+        fprintf(f, "  %s %s", a->kind, md_change_target_words(a->target));
         bool whole = !strcmp(a->setting, "proxy"); /* the agent's, WinHTTP */
         if (!whole) {
             fputs(": ", f);

@@ -5,6 +5,8 @@
  */
 #include "marsdiag/sarif.h"
 
+#include "sarif_int.h"
+
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,15 +50,10 @@ md_sarif_uri(const char *path, char *out, size_t outlen)
 
 /* ---- rules ------------------------------------------------------------- */
 
-struct rules {
-    const struct md_rule_info **r;
-    size_t n;
-};
-
 /* The rules in force, or, without a rule set, the rules that fired. */
 static void
-rules_collect(struct rules *rl, const struct md_verdict *v, size_t nv,
-              const struct md_render *r)
+rules_collect(struct md_sarif_rules *rl, const struct md_verdict *const *v,
+              size_t nv, const struct md_render *r)
 {
     size_t cap = 0;
     rl->n = 0;
@@ -64,7 +61,7 @@ rules_collect(struct rules *rl, const struct md_verdict *v, size_t nv,
         cap = md_ruleset_count(r->rules);
     } else {
         for (size_t i = 0; i < nv; i++)
-            cap += v[i].nfindings;
+            cap += v[i]->nfindings;
     }
     rl->r = malloc((cap ? cap : 1) * sizeof *rl->r);
     if (!rl->r)
@@ -75,8 +72,8 @@ rules_collect(struct rules *rl, const struct md_verdict *v, size_t nv,
         return;
     }
     for (size_t i = 0; i < nv; i++)
-        for (size_t k = 0; k < v[i].nfindings; k++) {
-            const struct md_rule_info *ri = v[i].findings[k].rule;
+        for (size_t k = 0; k < v[i]->nfindings; k++) {
+            const struct md_rule_info *ri = v[i]->findings[k].rule;
             size_t m = 0;
             while (m < rl->n && strcmp(rl->r[m]->id, ri->id))
                 m++;
@@ -87,7 +84,7 @@ rules_collect(struct rules *rl, const struct md_verdict *v, size_t nv,
 
 /* Index of the rule with ri's id, or -1. */
 static long
-rule_index(const struct rules *rl, const struct md_rule_info *ri)
+rule_index(const struct md_sarif_rules *rl, const struct md_rule_info *ri)
 {
     for (size_t i = 0; i < rl->n; i++)
         if (!strcmp(rl->r[i]->id, ri->id))
@@ -181,7 +178,7 @@ write_rule(struct md_json *j, const struct md_rule_info *ri)
 }
 
 static void
-write_driver(struct md_json *j, const struct rules *rl,
+write_driver(struct md_json *j, const struct md_sarif_rules *rl,
              const struct md_render *r)
 {
     md_json_key(j, "tool");
@@ -221,14 +218,8 @@ redacted(const struct md_redactor *rd, const char *s, size_t len)
 }
 
 static void
-base_id(char *out, size_t outlen, size_t bundle)
-{
-    snprintf(out, outlen, "BUNDLE%zu", bundle + 1);
-}
-
-static void
 artifact_location(struct md_json *j, const struct md_redactor *rd,
-                  const char *path, size_t bundle)
+                  const char *path, const char *base)
 {
     md_json_key(j, "artifactLocation");
     md_json_obj(j);
@@ -242,10 +233,8 @@ artifact_location(struct md_json *j, const struct md_redactor *rd,
     }
     free(uri);
     free(p);
-    char id[32];
-    base_id(id, sizeof id, bundle);
     md_json_key(j, "uriBaseId");
-    md_json_strz(j, id);
+    md_json_strz(j, base);
     md_json_end_obj(j);
 }
 
@@ -322,10 +311,28 @@ logical_locations(struct md_json *j, const struct md_evidence *ev,
     md_json_end_arr(j);
 }
 
+/* The base the file of ev was read from: the one whose bundle path is
+ * the very string the input names (so a bundle given twice is told
+ * apart), else an equal one; NULL when none holds it (a record made up
+ * for an empty machine). */
+static const char *
+base_of(const struct md_sarif *s, const struct md_evidence *ev)
+{
+    if (!ev->input || !ev->input->bundle)
+        return NULL;
+    for (size_t k = 0; k < s->nbases; k++)
+        if (s->bases[k].b->path == ev->input->bundle)
+            return s->bases[k].id;
+    for (size_t k = 0; k < s->nbases; k++)
+        if (!strcmp(s->bases[k].b->path, ev->input->bundle))
+            return s->bases[k].id;
+    return NULL;
+}
+
 /* One evidence record as a location; id >= 0 for a related location. */
 static void
-write_location(struct md_json *j, const struct md_evidence *ev, size_t bundle,
-               long id, const struct md_redactor *rd)
+write_location(struct md_json *j, const struct md_evidence *ev,
+               const char *base, long id, const struct md_redactor *rd)
 {
     md_json_obj(j);
     if (id >= 0) {
@@ -334,10 +341,11 @@ write_location(struct md_json *j, const struct md_evidence *ev, size_t bundle,
     }
     size_t tlen;
     const char *t = excerpt_of(ev, &tlen);
-    if (ev->input) {
+    bool located = ev->input && base;
+    if (located) {
         md_json_key(j, "physicalLocation");
         md_json_obj(j);
-        artifact_location(j, rd, ev->input->path, bundle);
+        artifact_location(j, rd, ev->input->path, base);
         if (ev->line) {
             md_json_key(j, "region");
             md_json_obj(j);
@@ -354,7 +362,7 @@ write_location(struct md_json *j, const struct md_evidence *ev, size_t bundle,
         md_json_end_obj(j);
     }
     logical_locations(j, ev, rd);
-    if (t && !(ev->input && ev->line)) {
+    if (t && !(located && ev->line)) {
         md_json_key(j, "message");
         md_json_obj(j);
         snippet(j, rd, t, tlen);
@@ -403,11 +411,13 @@ fingerprint(const struct md_verdict_finding *f, const struct md_redactor *rd,
     out[32] = '\0';
 }
 
-static void
-write_result(struct md_json *j, const struct md_verdict *v, size_t bundle,
-             const struct md_verdict_finding *f, const struct rules *rl,
-             const struct md_redactor *rd)
+void
+md_sarif_result(struct md_sarif *s, const struct md_verdict *v,
+                const struct md_verdict_finding *f, const char *baseline)
 {
+    struct md_json *j = &s->j;
+    const struct md_sarif_rules *rl = &s->rules;
+    const struct md_redactor *rd = s->r->redactor;
     md_json_obj(j);
     md_json_key(j, "ruleId");
     md_json_strz(j, f->rule->id);
@@ -426,14 +436,15 @@ write_result(struct md_json *j, const struct md_verdict *v, size_t bundle,
     if (f->nevidence) {
         md_json_key(j, "locations");
         md_json_arr(j);
-        write_location(j, f->evidence[0], bundle, -1, rd);
+        write_location(j, f->evidence[0], base_of(s, f->evidence[0]), -1, rd);
         md_json_end_arr(j);
     }
     if (f->nevidence > 1) {
         md_json_key(j, "relatedLocations");
         md_json_arr(j);
         for (size_t i = 1; i < f->nevidence; i++)
-            write_location(j, f->evidence[i], bundle, (long)i, rd);
+            write_location(j, f->evidence[i], base_of(s, f->evidence[i]),
+                           (long)i, rd);
         md_json_end_arr(j);
     }
     char fp[33];
@@ -456,6 +467,10 @@ write_result(struct md_json *j, const struct md_verdict *v, size_t bundle,
         md_json_end_obj(j);
         md_json_end_arr(j);
     }
+    if (baseline) {
+        md_json_key(j, "baselineState");
+        md_json_strz(j, baseline);
+    }
     md_json_key(j, "properties");
     md_json_obj(j);
     md_json_key(j, "bundle");
@@ -475,7 +490,7 @@ write_result(struct md_json *j, const struct md_verdict *v, size_t bundle,
 static void
 notification(struct md_json *j, const char *level, const char *code,
              const char *msg, const struct md_input *in, uint64_t line,
-             size_t bundle, const struct md_redactor *rd)
+             const char *base, const struct md_redactor *rd)
 {
     md_json_obj(j);
     md_json_key(j, "level");
@@ -496,7 +511,7 @@ notification(struct md_json *j, const char *level, const char *code,
         md_json_obj(j);
         md_json_key(j, "physicalLocation");
         md_json_obj(j);
-        artifact_location(j, rd, in->path, bundle);
+        artifact_location(j, rd, in->path, base);
         if (line) {
             md_json_key(j, "region");
             md_json_obj(j);
@@ -514,12 +529,12 @@ notification(struct md_json *j, const char *level, const char *code,
 /* The one invocation: whether every bundle could be read, and what went
  * wrong reading them (unreadable bundles, damaged or partial inputs). */
 static void
-write_invocation(struct md_json *j, const struct md_verdict *v, size_t nv,
-                 const struct md_redactor *rd)
+write_invocation(struct md_json *j, const struct md_sarif_base *bases,
+                 size_t nbases, const struct md_redactor *rd)
 {
     bool ok = true;
-    for (size_t i = 0; i < nv; i++)
-        ok = ok && v[i].bundle.status == MD_OK;
+    for (size_t i = 0; i < nbases; i++)
+        ok = ok && bases[i].b->status == MD_OK;
     md_json_key(j, "invocations");
     md_json_arr(j);
     md_json_obj(j);
@@ -527,17 +542,18 @@ write_invocation(struct md_json *j, const struct md_verdict *v, size_t nv,
     md_json_bool(j, ok);
     md_json_key(j, "toolExecutionNotifications");
     md_json_arr(j);
-    for (size_t i = 0; i < nv; i++) {
-        const struct md_bundle *b = &v[i].bundle;
+    for (size_t i = 0; i < nbases; i++) {
+        const struct md_bundle *b = bases[i].b;
         if (b->status != MD_OK)
             notification(j, "error", md_status_str(b->status), b->error, NULL,
-                         0, i, rd);
+                         0, bases[i].id, rd);
         for (const struct md_input *in = b->inputs; in; in = in->next)
             for (const struct md_diag *d = in->diags; d; d = d->next)
                 if (d->grade >= MD_GRADE_WARN)
                     notification(
                         j, d->grade >= MD_GRADE_FAILED ? "error" : "warning",
-                        md_status_str(d->code), d->msg, in, d->line, i, rd);
+                        md_status_str(d->code), d->msg, in, d->line,
+                        bases[i].id, rd);
     }
     md_json_end_arr(j);
     md_json_end_obj(j);
@@ -545,20 +561,19 @@ write_invocation(struct md_json *j, const struct md_verdict *v, size_t nv,
 }
 
 static void
-write_bases(struct md_json *j, const struct md_verdict *v, size_t nv,
-            const struct md_redactor *rd)
+write_bases(struct md_json *j, const struct md_sarif_base *bases,
+            size_t nbases, const struct md_redactor *rd)
 {
     md_json_key(j, "originalUriBaseIds");
     md_json_obj(j);
-    for (size_t i = 0; i < nv; i++) {
-        char id[32];
-        base_id(id, sizeof id, i);
-        md_json_key(j, id);
+    for (size_t i = 0; i < nbases; i++) {
+        const char *path = bases[i].b->path;
+        md_json_key(j, bases[i].id);
         md_json_obj(j);
         md_json_key(j, "description");
         md_json_obj(j);
         md_json_key(j, "text");
-        md_json_redacted(j, rd, v[i].bundle.path, strlen(v[i].bundle.path));
+        md_json_redacted(j, rd, path, strlen(path));
         md_json_end_obj(j);
         md_json_end_obj(j);
     }
@@ -566,33 +581,74 @@ write_bases(struct md_json *j, const struct md_verdict *v, size_t nv,
 }
 
 void
+md_sarif_begin(struct md_sarif *s, FILE *f, const struct md_verdict *const *v,
+               size_t nv, const struct md_sarif_base *bases, size_t nbases,
+               const struct md_render *r)
+{
+    s->r = r;
+    s->bases = bases;
+    s->nbases = nbases;
+    rules_collect(&s->rules, v, nv, r);
+    struct md_json *j = &s->j;
+    md_json_init(j, f, true);
+    md_json_obj(j);
+    md_json_key(j, "$schema");
+    md_json_strz(j, MD_SARIF_SCHEMA);
+    md_json_key(j, "version");
+    md_json_strz(j, "2.1.0");
+    md_json_key(j, "runs");
+    md_json_arr(j);
+    md_json_obj(j);
+    write_driver(j, &s->rules, r);
+    write_invocation(j, bases, nbases, r->redactor);
+    write_bases(j, bases, nbases, r->redactor);
+    md_json_key(j, "results");
+    md_json_arr(j);
+}
+
+void
+md_sarif_end_results(struct md_sarif *s)
+{
+    md_json_end_arr(&s->j);
+}
+
+void
+md_sarif_end(struct md_sarif *s)
+{
+    md_json_end_obj(&s->j);
+    md_json_end_arr(&s->j);
+    md_json_end_obj(&s->j);
+    fputc('\n', s->j.f);
+    free(s->rules.r);
+}
+
+void
 md_write_verdicts_sarif(FILE *f, const struct md_verdict *v, size_t nv,
                         const struct md_render *r)
 {
-    struct rules rl;
-    rules_collect(&rl, v, nv, r);
-    struct md_json j;
-    md_json_init(&j, f, true);
-    md_json_obj(&j);
-    md_json_key(&j, "$schema");
-    md_json_strz(&j, MD_SARIF_SCHEMA);
-    md_json_key(&j, "version");
-    md_json_strz(&j, "2.1.0");
-    md_json_key(&j, "runs");
-    md_json_arr(&j);
-    md_json_obj(&j);
-    write_driver(&j, &rl, r);
-    write_invocation(&j, v, nv, r->redactor);
-    write_bases(&j, v, nv, r->redactor);
-    md_json_key(&j, "results");
-    md_json_arr(&j);
+    /* A base per bundle, BUNDLE1 to BUNDLEn, in the order given. */
+    const struct md_verdict **vp = calloc(nv ? nv : 1, sizeof *vp);
+    struct md_sarif_base *bases = calloc(nv ? nv : 1, sizeof *bases);
+    char (*ids)[32] = calloc(nv ? nv : 1, sizeof *ids);
+    if (!vp || !bases || !ids) {
+        free(vp);
+        free(bases);
+        free(ids);
+        return;
+    }
+    for (size_t i = 0; i < nv; i++) {
+        vp[i] = &v[i];
+        snprintf(ids[i], sizeof ids[i], "BUNDLE%zu", i + 1);
+        bases[i] = (struct md_sarif_base){ids[i], &v[i].bundle};
+    }
+    struct md_sarif s;
+    md_sarif_begin(&s, f, vp, nv, bases, nv, r);
     for (size_t i = 0; i < nv; i++)
         for (size_t k = 0; k < v[i].nfindings; k++)
-            write_result(&j, &v[i], i, &v[i].findings[k], &rl, r->redactor);
-    md_json_end_arr(&j);
-    md_json_end_obj(&j);
-    md_json_end_arr(&j);
-    md_json_end_obj(&j);
-    fputc('\n', f);
-    free(rl.r);
+            md_sarif_result(&s, &v[i], &v[i].findings[k], NULL);
+    md_sarif_end_results(&s);
+    md_sarif_end(&s);
+    free(vp);
+    free(bases);
+    free(ids);
 }

@@ -197,12 +197,19 @@ md_write_verdict_json(struct md_json *j, const struct md_verdict *v,
     md_json_strz(j, md_version());
     md_json_key(j, "rulepack");
     md_json_strz(j, r->rulepack);
+    md_json_redaction(j, rd);
     md_json_end_obj(j);
 
     md_json_key(j, "input");
     md_json_obj(j);
     md_json_key(j, "path");
     md_json_redacted(j, rd, b->path, strlen(b->path));
+    char path_id[17];
+    if (md_redactor_path_id(rd, b->path, path_id)) {
+        /* the redacted path's identity, for batch --resume */
+        md_json_key(j, "path_id");
+        md_json_strz(j, path_id);
+    }
     if (b->have_sha256) {
         char h[65];
         hex(h, b->sha256, 32);

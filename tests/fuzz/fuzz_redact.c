@@ -1,14 +1,17 @@
 /*
  * Fuzz target for redaction (redact.h): any bytes as a record's text and
- * fields, learnt by a strict redactor, then applied with it and without
- * one. The output must never hold the text's password spans; here the
- * sanitizers look for memory errors in the scanner and the hex pass.
+ * fields, learnt by a strict redactor (numbered and keyed), then applied
+ * with each and without one; the bytes, when they are JSON, also learnt
+ * as a report (md_redactor_add_report_json, merge --redact strict). The
+ * output must never hold the text's password spans; here the sanitizers
+ * look for memory errors in the scanner and the hex pass.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "marsdiag/evidence.h"
+#include "marsdiag/jsonread.h"
 #include "marsdiag/redact.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -31,11 +34,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ev.fields[2] = (struct md_field){"bypass", MD_V_STR, 0, s, size};
     ev.nfields = 3;
     struct md_redactor *r = md_redactor_new();
+    struct md_redactor *k = md_redactor_new_keyed("fuzz key", 8);
     if (r)
         md_redactor_add_evidence(r, &ev);
+    if (k)
+        md_redactor_add_evidence(k, &ev);
     size_t n;
     free(md_redactor_apply(NULL, s, size, &n));
     free(md_redactor_apply(r, s, size, &n));
+    free(md_redactor_apply(k, s, size, &n));
+    struct md_arena a = MD_ARENA_INIT;
+    char err[64];
+    const struct md_jval *doc = md_jread(&a, s, size, err, sizeof err);
+    struct md_redactor *j = doc ? md_redactor_new_like(k) : NULL;
+    if (j) {
+        md_redactor_add_report_json(j, doc);
+        free(md_redactor_apply(j, s, size, &n));
+    }
+    md_redactor_free(j);
+    md_arena_free(&a);
     md_redactor_free(r);
+    md_redactor_free(k);
     return 0;
 }

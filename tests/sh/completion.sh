@@ -55,11 +55,18 @@ has --kind marsdiag facts --k
 expect "sarif" marsdiag scan --format s
 expect "text" marsdiag explain --format t
 expect "json text" marsdiag explain --format ""
-expect "json text" marsdiag review --format ""
+expect "html json md sarif text" marsdiag review --format ""
+expect "md" marsdiag diff --format m
+has --output marsdiag review --out
+expect "sarif:" marsdiag diff --output s
 expect "samples/waivers.yml" marsdiag review --change samples/wai
 expect "warning" marsdiag scan --fail-on w
 expect "always auto" marsdiag scan --color a
 expect "secrets strict" marsdiag scan --redact ""
+has --redact-key marsdiag batch --redact-
+has --redact marsdiag merge --red
+expect "tests/data/redact/test.key" marsdiag explain --redact-key tests/data/redact/te
+expect "MP004" marsdiag explain --redact-key tests/data/redact/test.key MP004
 expect "line_bytes=" marsdiag scan --limit line
 expect "reg regquery" marsdiag scan --as re
 # explain: a rule id first, then a bundle

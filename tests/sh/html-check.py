@@ -2,14 +2,17 @@
 """Check an HTML report's structure without a browser (used by
 html-render.sh).
 
-usage: html-check.py FILE [--bundles N] [--contains TEXT]... [--absent TEXT]...
+usage: html-check.py FILE [--page scan|review|diff] [--bundles N]
+                     [--contains TEXT]... [--absent TEXT]...
                      [--svg ID]... [--no-svg ID]...
 
 Fails (exit 1, one line per problem) unless the file is well formed — every
 element closed in order, void elements aside, ids unique, every url(#id)
 and href="#id" naming an element of the page — holds each bundle's sections
 (b<k>-summary, -proxy, -chain, -findings, -suppressed, -timeline, -inputs)
-with an SVG diagram in each chain, and can load nothing: no script,
+with an SVG diagram in each chain — or, with --page review or diff, the
+sections of that page (PAGES) and the two states' (b1, b2) effective
+proxy and chain with its diagram — and can load nothing: no script,
 iframe, object, embed, link, img, base or form element, no src or srcset
 attribute, no url() but url(#id), no event handler attribute, a
 Content-Security-Policy with default-src 'none', and only http(s) links
@@ -27,6 +30,16 @@ FORBIDDEN = {"script", "iframe", "object", "embed", "link", "img", "base",
              "image", "use", "foreignobject"}
 SECTIONS = ["summary", "proxy", "chain", "findings", "suppressed",
             "timeline", "inputs"]
+# The sections of a review and of a diff page; b1 and b2 are the states
+# compared (before and after, old and new).
+PAGES = {
+    "review": ["review-summary", "review-change", "review-effective",
+               "b1-proxy", "b1-chain", "b2-proxy", "b2-chain",
+               "review-introduced", "review-resolved", "review-unchanged"],
+    "diff": ["diff-summary", "diff-sources", "diff-effective",
+             "b1-proxy", "b1-chain", "b2-proxy", "b2-chain",
+             "diff-added", "diff-removed", "diff-unchanged"],
+}
 
 
 class Checker(HTMLParser):
@@ -106,9 +119,14 @@ class Checker(HTMLParser):
 def main(argv):
     path = argv[1]
     bundles, contains, absent, svg, no_svg = 1, [], [], [], []
+    page = "scan"
     i = 2
     while i < len(argv):
-        if argv[i] == "--bundles":
+        if argv[i] == "--page":
+            page = argv[i + 1]
+            if page not in PAGES and page != "scan":
+                sys.exit(f"unknown page {page}")
+        elif argv[i] == "--bundles":
             bundles = int(argv[i + 1])
         elif argv[i] == "--contains":
             contains.append(argv[i + 1])
@@ -140,6 +158,14 @@ def main(argv):
     for where, ref in c.refs:
         if ref not in c.ids:
             c.problems.append(f"{where}: #{ref} names no element")
+    if page != "scan":
+        bundles = 0
+        for sid in PAGES[page]:
+            if sid not in c.ids:
+                c.problems.append(f"no section {sid}")
+        for k in (1, 2):
+            if not c.svg_in.get(f"b{k}-chain"):
+                c.problems.append(f"b{k}-chain has no SVG diagram")
     for k in range(1, bundles + 1):
         for s in SECTIONS:
             if f"b{k}-{s}" not in c.ids:

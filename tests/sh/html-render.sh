@@ -1,7 +1,8 @@
 #!/bin/sh
 # The HTML report in a real browser. Renders the scenario bundles' reports
 # (one with findings and log events, the clean one, one whose verdict is
-# unknown, two bundles in one page) in Debian's headless Chromium driven by
+# unknown, two bundles in one page), a review page (a change introducing
+# an error) and a diff page in Debian's headless Chromium driven by
 # Playwright, and fails on any console error or warning, page error or
 # network request, or if the page is wider than a narrow window;
 # screenshots go to $MD_BUILD/html-render/. A parser checks each file's
@@ -97,6 +98,35 @@ scan two "$s/08-both-set/FS08_MARS_20261128.zip" \
     "$s/09-pac-plus-auth/SQL09_MARS_20261128.zip"
 check two --bundles 2 --contains "shadowed" --contains "MP005"
 
+compare() { # NAME CMD ARGS...: marsdiag CMD --format html ARGS as $out/NAME.html
+    name=$1
+    cmd=$2
+    shift 2
+    "$MD_BIN" "$cmd" --format html --no-timing "$@" \
+        >"$out/$name.html" 2>"$out/$name.err"
+    rc=$?
+    if [ $rc -gt 1 ]; then # 1: the change introduces an error
+        echo "FAIL: $cmd $* exited $rc"
+        cat "$out/$name.err"
+        fail=1
+    fi
+}
+compare review review --change samples/changes/pac-in-agent.ps1 \
+    "$s/06-system-pac/FS06_MARS_20261128.zip"
+check review --page review \
+    --contains "This change introduces 1 error: MP001 PAC file URL" \
+    --contains "After the change the agent connects: pac.contoso.local:80" \
+    --contains "pac-in-agent.ps1:3" --contains "net stop obengine" \
+    --contains "Before the change" --contains "After the change" \
+    --contains "in force" --contains "shadowed" --contains "Fix:" \
+    --svg b1-chain --svg b2-chain
+compare diff diff samples/changes/diff/FS31_MARS_20261127.zip \
+    samples/changes/diff/FS31_MARS_20261201.zip
+check diff --page diff --contains "The new bundle has 1 new error: MP001" \
+    --contains "agent.proxy.server" --contains "The old bundle" \
+    --contains "The new bundle" --contains "MP004" --svg b1-chain \
+    --svg b2-chain
+
 # The canary: an external image, a script that logs an error. The browser
 # check must report both (a request to the loopback discard port, so
 # nothing leaves the machine).
@@ -125,8 +155,9 @@ rm -f "$out/canary.html"
 
 MD_NODE_DIR=$node_dir node tests/sh/html-render.mjs "$out" \
     "$out/logs.html" "$out/clean.html" "$out/unknown.html" \
-    "$out/users.html" "$out/two.html" || fail=1
-for f in logs clean unknown users two; do
+    "$out/users.html" "$out/two.html" "$out/review.html" "$out/diff.html" ||
+    fail=1
+for f in logs clean unknown users two review diff; do
     [ -s "$out/$f.png" ] || { echo "FAIL: no screenshot $f.png"; fail=1; }
 done
 [ $fail -eq 0 ] && echo "ok: rendered in chromium; screenshots in $out"

@@ -10,9 +10,11 @@ transcript header), a .NET config (proxyaddress with user:password@), an
 event log export and a network-check log.
 
 usage: redact-canary.py OUT_DIR   (writes OUT_DIR/CANARYHOST01_MARS_20261128.zip,
-OUT_DIR/canaries.secrets, the strings no output may contain, and
-OUT_DIR/canaries.names, those no output of --redact strict may contain,
-one per line)
+and OUT_DIR/CANARYHOST02_MARS_20261128.zip, the same machine's twin
+behind the same proxy (for fleet scans: shards must agree on the
+proxy's pseudonym), OUT_DIR/canaries.secrets, the strings no output may
+contain, and OUT_DIR/canaries.names, those no output of --redact strict
+may contain, one per line; prints the first bundle's path)
 """
 import os
 import sys
@@ -23,6 +25,7 @@ import bundlekit as bk  # noqa: E402
 
 PW = 'Canary-Pw-7Q9xZ'
 HOST = 'CANARYHOST01'                  # the machine: bare name
+HOST2 = 'CANARYHOST02'                 # its twin (same length: byte swap)
 PROXY = 'proxy-canary.canarycorp.local'  # the proxy: a name with dots
 PROXY_BARE = 'canaryprox'             # a second proxy, a bare name
 DOMAIN = 'CANARYDOM'
@@ -236,6 +239,18 @@ def main():
     path = os.path.join(out, '%s_MARS_%s.zip' % (HOST, bk.DAY))
     with open(path, 'wb') as f:
         f.write(bk.zip_bytes(files))
+    # The twin: every file with the machine's name swapped, in either
+    # encoding; the rest (proxy, domain, user, password) the same.
+    twin = {}
+    for name, data in files.items():
+        if isinstance(data, str):
+            data = data.encode('utf-8')
+        for enc in ('ascii', 'utf-16-le'):
+            data = data.replace(HOST.encode(enc), HOST2.encode(enc))
+        twin[name.replace(HOST, HOST2)] = data
+    with open(os.path.join(out, '%s_MARS_%s.zip' % (HOST2, bk.DAY)),
+              'wb') as f:
+        f.write(bk.zip_bytes(twin))
     # What no output may contain, in any mode: the password, as text, as
     # hex bytes (a .reg list or a plain string, either case) and as
     # UTF-16LE hex; its rarest part alone catches a partial leak.
@@ -246,10 +261,10 @@ def main():
                     ','.join('%02x' % b for b in raw),
                     ','.join('%02X' % b for b in raw)]
     # And with --redact strict: the names, as text and as hex.
-    names = ['canarycorp', HOST, PROXY_BARE, DOMAIN, USER, IP, IP6,
+    names = ['canarycorp', HOST, HOST2, PROXY_BARE, DOMAIN, USER, IP, IP6,
              SID[9:]]
     hexnames = []
-    for n in ('canarycorp', USER, PROXY_BARE, HOST):
+    for n in ('canarycorp', USER, PROXY_BARE, HOST, HOST2):
         for enc in ('ascii', 'utf-16-le'):
             raw = n.encode(enc)
             hexnames += [raw.hex(), raw.hex().upper(),

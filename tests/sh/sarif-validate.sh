@@ -5,8 +5,10 @@
 # folder outside the repository (MD_SARIF_TOOL_DIR, by default
 # ~/.cache/marsdiag-npm). Every scenario sample is scanned to SARIF, one
 # bundle per log; then all scenarios in one log (one run, many bundles),
-# all rule samples in one log, all scenarios with --redact strict, and a
-# bundle with waived findings (suppressions).
+# all rule samples in one log, all scenarios with --redact strict, a
+# bundle with waived findings (suppressions), and the logs of `review`
+# (evidence in the change file, base CHANGE, and in the bundle; results
+# new, unchanged and absent; an empty machine, strict) and of `diff`.
 # The validator must report no error for any of them (its warnings are
 # listed). Its rule SARIF2006 (every URI reachable by HTTP GET) is turned
 # off: it says nothing about the file and depends on the network. Exit 77
@@ -92,6 +94,24 @@ nrules=$(ls "$MD_SRC"/samples/rules/*/*/*.zip | wc -l)
 "$MD_BIN" scan --redact strict --output sarif:"$work/strict.sarif" \
     --no-timing --fail-on never "$MD_SRC"/samples/scenarios/*/*.zip \
     >/dev/null || { echo "FAIL: scan --redact strict"; fail=1; }
+ch=$MD_SRC/samples/changes
+sc=$MD_SRC/samples/scenarios
+"$MD_BIN" review --format sarif --no-timing --fail-on never \
+    --change "$ch/pac-in-agent.ps1" "$sc/06-system-pac/FS06_MARS_20261128.zip" \
+    >"$work/review-pac-in-agent.sarif" ||
+    { echo "FAIL: review --format sarif"; fail=1; }
+"$MD_BIN" review --format sarif --no-timing --fail-on never \
+    --change "$ch/agent-credentials.ps1" \
+    "$sc/05-credentials-system-wide/WEB05_MARS_20261128.zip" \
+    >"$work/review-agent-credentials.sarif" ||
+    { echo "FAIL: review --format sarif (resolved)"; fail=1; }
+"$MD_BIN" review --redact strict --no-timing --fail-on never \
+    --output sarif:"$work/review-empty-strict.sarif" \
+    --change "$ch/user-hive-proxy.reg" >/dev/null ||
+    { echo "FAIL: review --output sarif (empty machine)"; fail=1; }
+"$MD_BIN" diff --format sarif --no-timing --fail-on never \
+    "$ch/diff/FS31_MARS_20261127.zip" "$ch/diff/FS31_MARS_20261201.zip" \
+    >"$work/diff-fs31.sarif" || { echo "FAIL: diff --format sarif"; fail=1; }
 [ "$n" -ge 13 ] && [ "$nrules" -ge 28 ] ||
     { echo "FAIL: only $n scenario and $nrules rule bundles found"; fail=1; }
 
@@ -157,6 +177,37 @@ if len(runs) != 1 or len(bases) != nscen or not used <= set(bases) or len(used) 
     print('FAIL: all-scenarios.sarif: %d runs, %d bundles, %d used'
           % (len(runs), len(bases), len(used)))
     errors.append('multi')
+# Reviews and diffs: where each result is, and its baselineState.
+def results(name):
+    run = json.load(open(os.path.join(work, name)))['runs'][0]
+    return run, [(r['ruleId'], r.get('baselineState'),
+                  {l['physicalLocation']['artifactLocation']['uriBaseId']
+                   for l in r.get('locations', []) + r.get('relatedLocations', [])
+                   if 'physicalLocation' in l})
+                 for r in run['results']]
+expect = {
+    'review-pac-in-agent.sarif': ({'BUNDLE1', 'CHANGE'},
+                                  {('MP001', 'new'), ('MP004', 'new')}),
+    'review-agent-credentials.sarif': ({'BUNDLE1', 'CHANGE'},
+                                       {('MP004', 'new'), ('MP003', 'absent'),
+                                        ('MP020', 'unchanged')}),
+    'review-empty-strict.sarif': ({'CHANGE'},
+                                  {('MP006', 'new'), ('MP022', 'unchanged')}),
+    'diff-fs31.sarif': ({'BUNDLE1', 'BUNDLE2'},
+                        {('MP001', 'new'), ('MP004', 'new')}),
+}
+for name, (bases, states) in expect.items():
+    run, res = results(name)
+    got = {(rule, state) for rule, state, _ in res}
+    used = set().union(*(b for _, _, b in res)) if res else set()
+    if set(run.get('originalUriBaseIds', {})) != bases or got != states \
+            or not used <= bases:
+        errors.append('%s: bases %s, results %s (want %s, %s)'
+                      % (name, sorted(run.get('originalUriBaseIds', {})),
+                         sorted(got), sorted(bases), sorted(states)))
+_, res = results('review-pac-in-agent.sarif')
+if not any('CHANGE' in b for rule, _, b in res if rule == 'MP001'):
+    errors.append('review: MP001 is not located in the change file')
 print('%d SARIF files validated: %d errors, %d warnings'
       % (len(files), len(errors), sum(map(len, warnings.values()))))
 sys.exit(1 if errors else 0)

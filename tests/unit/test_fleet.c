@@ -5,6 +5,7 @@
 
 #include "marsdiag/fleet.h"
 #include "marsdiag/jsonread.h"
+#include "marsdiag/redact.h"
 #include "testutil.h"
 
 static void
@@ -358,14 +359,135 @@ test_rollup(void)
         free(l[i]);
 }
 
+/* A line of 'batch --redact strict': tool.redact, tool.redact_key and
+ * input.path_id as it writes them; its names already pseudonyms. */
+static char *
+strict_report(const char *key_id, const char *path, const char *path_id,
+              const char *host, const char *server)
+{
+    char *s = malloc(2048);
+    snprintf(s, 2048,
+             "{\"schema\":\"marsdiag.report/1\",\"tool\":{\"name\":"
+             "\"marsdiag\",\"redact\":\"strict\",\"redact_key\":\"%s\"},"
+             "\"input\":{\"path\":\"%s\",\"path_id\":\"%s\"},\"host\":"
+             "{\"name\":\"%s\",\"agent_version\":\"2.0.9262.0\"},"
+             "\"effective_proxy\":{\"source\":\"agent\",\"mode\":"
+             "\"manual\",\"server\":\"%s\",\"port\":8080},"
+             "\"findings\":[]}",
+             key_id, path, path_id, host, server);
+    return s;
+}
+
+static void
+test_redaction(void)
+{
+    /* The key of test_hmac.c, whose pseudonyms were computed there. */
+    static const char key[] = "marsdiag test key";
+    struct md_redactor *tmpl = md_redactor_new_keyed(key, strlen(key));
+    const char *kid = md_redactor_key_id(tmpl);
+    char *l[4];
+    /* Two strict lines of one bundle (two shards given it), one of a
+     * bundle whose pseudonym path is the same (a name differing only in
+     * case), and an unredacted line of another server. */
+    l[0] = strict_report(kid, "c/host-8d29a74dd6.example_MARS_1.zip", "00aa",
+                         "host-8d29a74dd6.example", "host-c640387cab.example");
+    l[1] = strict_report(kid, "c/host-8d29a74dd6.example_MARS_1.zip", "00bb",
+                         "host-8d29a74dd6.example", "host-c640387cab.example");
+    l[2] = report("cases/FS01_MARS_2.zip", "\"FS01\"",
+                  "{\"source\":\"agent\",\"mode\":\"manual\",\"server\":"
+                  "\"proxy.contoso.local\",\"port\":8080}",
+                  "");
+    l[3] = strict_report(kid, "c/host-8d29a74dd6.example_MARS_1.zip", "00aa",
+                         "host-8d29a74dd6.example", "host-c640387cab.example");
+    struct md_fleet *f = md_fleet_new();
+    md_fleet_redact(f, tmpl);
+    char err[128];
+    const char *id;
+    CHECK(md_fleet_add(f, l[0], strlen(l[0]), "s0:1", &id, err, sizeof err) ==
+          MD_OK);
+    CHECK_STR(id, "00aa"); /* what --resume matches */
+    add(f, l[1], "s0:2");
+    add(f, l[2], "p1:1");
+    add(f, l[3], "s1:1"); /* the same path id: a duplicate */
+    CHECK(md_fleet_finish(f, NULL, NULL) == MD_OK);
+    struct md_fleet_totals t;
+    md_fleet_totals(f, &t);
+    CHECK_INT(t.bundles, 3);
+    char *csv = summary(f, MD_FLEET_CSV);
+    /* The unredacted line's names got the keyed pseudonyms the strict
+     * lines carry (the same server, the same proxy); nothing of the
+     * names is left. */
+    const char *want =
+        "kind,id,host,agent_version,effective_proxy,severity,rules,count,"
+        "waived,title,error\r\n"
+        "server,c/host-8d29a74dd6.example_MARS_1.zip,host-8d29a74dd6.example,"
+        "2.0.9262.0,host-c640387cab.example:8080 (agent),none,,0,0,,\r\n"
+        "server,c/host-8d29a74dd6.example_MARS_1.zip,host-8d29a74dd6.example,"
+        "2.0.9262.0,host-c640387cab.example:8080 (agent),none,,0,0,,\r\n"
+        "server,cases/host-8d29a74dd6.example_MARS_2.zip,"
+        "host-8d29a74dd6.example,2.0.9262.0,host-c640387cab.example:8080 "
+        "(agent),none,,0,0,,\r\n";
+    CHECK_STR(csv, want);
+    free(csv);
+    struct md_fleet_redaction rd;
+    md_fleet_redaction(f, &rd);
+    CHECK_INT(rd.strict, 2);
+    CHECK_INT(rd.plain, 1);
+    CHECK_INT(rd.redacted, 1);
+    CHECK_INT(rd.numbered, 0);
+    CHECK_INT(rd.keys, 1);
+    CHECK_STR(rd.key[0], kid);
+    CHECK(!rd.other_key);
+    md_fleet_free(f);
+
+    /* Without md_fleet_redact the names stay; two keys and a numbered
+     * line are told apart. */
+    char *o = strict_report("0123456789", "x.zip", "11", "host-x.example", "p");
+    char *numbered = strdup(
+        "{\"schema\":\"marsdiag.report/1\",\"tool\":{\"redact\":"
+        "\"strict\"},\"input\":{\"path\":\"host-1.example_MARS_1.zip\"}}");
+    f = md_fleet_new();
+    add(f, l[0], "a:1");
+    add(f, l[2], "b:1");
+    add(f, o, "c:1");
+    add(f, numbered, "d:1");
+    CHECK(md_fleet_finish(f, NULL, NULL) == MD_OK);
+    md_fleet_redaction(f, &rd);
+    CHECK_INT(rd.strict, 3);
+    CHECK_INT(rd.plain, 1);
+    CHECK_INT(rd.redacted, 0);
+    CHECK_INT(rd.numbered, 1);
+    CHECK_INT(rd.keys, 2);
+    csv = summary(f, MD_FLEET_CSV);
+    CHECK(strstr(csv, ",FS01,") != NULL);
+    CHECK(strstr(csv, "proxy.contoso.local:8080") != NULL);
+    free(csv);
+    md_fleet_free(f);
+    /* With a template of another key, its strict lines are flagged. */
+    struct md_redactor *other = md_redactor_new_keyed("k2", 2);
+    f = md_fleet_new();
+    md_fleet_redact(f, other);
+    add(f, l[0], "a:1");
+    add(f, l[2], "b:1");
+    CHECK(md_fleet_finish(f, NULL, NULL) == MD_OK);
+    md_fleet_redaction(f, &rd);
+    CHECK(rd.other_key);
+    md_fleet_free(f);
+    md_redactor_free(other);
+    md_redactor_free(tmpl);
+    for (int i = 0; i < 4; i++)
+        free(l[i]);
+    free(o);
+    free(numbered);
+}
+
 int
 main(void)
 {
     static const struct tu_test tests[] = {
-        TU_TEST(test_jread),
-        TU_TEST(test_shard_hash),
-        TU_TEST(test_ndjson_read),
-        TU_TEST(test_rollup),
+        TU_TEST(test_jread),       TU_TEST(test_shard_hash),
+        TU_TEST(test_ndjson_read), TU_TEST(test_rollup),
+        TU_TEST(test_redaction),
     };
     return tu_main(tests, sizeof tests / sizeof tests[0]);
 }

@@ -25,6 +25,14 @@
  * Every string is masked with md_redact when it is added, whatever wrote
  * the line, and escaped for the format when it is written.
  *
+ * Redaction: a line written with --redact strict (tool.redact "strict")
+ * already holds pseudonyms, and the roll-up shows them as they are;
+ * nothing is turned back into a name. With md_fleet_redact, a line
+ * written without it gets pseudonyms here, from what the line says
+ * (md_redactor_add_report_json). md_fleet_redaction tells how the lines
+ * were redacted, so that a caller can warn about a roll-up that mixes
+ * names and pseudonyms, or pseudonyms of different keys.
+ *
  * Thread safety: a struct md_fleet belongs to one thread at a time (each
  * batch worker has its own; md_fleet_absorb joins them). The other
  * functions are pure.
@@ -83,10 +91,19 @@ struct md_fleet;
 struct md_fleet *md_fleet_new(void);
 void md_fleet_free(struct md_fleet *f);
 
+struct md_redactor;
+
+/* Give the rows of lines written without --redact strict pseudonyms
+ * made as template's (borrowed; a keyed redactor, which must outlive f):
+ * 'merge --redact strict'. Before the first md_fleet_add. */
+void md_fleet_redact(struct md_fleet *f, const struct md_redactor *template);
+
 /*
  * Add one NDJSON line. origin names where it came from ("FILE:LINE",
  * copied) for messages about duplicates. On success *path (when path is
- * not NULL) is the line's input.path, owned by f. Returns MD_OK,
+ * not NULL) is the line's identity, owned by f: input.path_id when the
+ * line has one (a report redacted with a key, whose input.path holds
+ * pseudonyms), else input.path. Returns MD_OK,
  * MD_ERR_SYNTAX when the line is not a marsdiag.report/1 object with an
  * input.path (why in err), or MD_ERR_NOMEM.
  */
@@ -125,6 +142,25 @@ struct md_fleet_totals {
 
 /* After md_fleet_finish. */
 void md_fleet_totals(const struct md_fleet *f, struct md_fleet_totals *t);
+
+struct md_fleet_redaction {
+    size_t strict;      /* rows of lines written with --redact strict */
+    size_t plain;       /* rows of lines written without it */
+    size_t redacted;    /* plain rows given pseudonyms by md_fleet_redact */
+    size_t numbered;    /* strict rows without tool.redact_key: their
+                         * pseudonyms are numbered per report (scan), so
+                         * agree with no other report's */
+    size_t keys;        /* distinct tool.redact_key of the strict rows */
+    const char *key[2]; /* the first two of them, in row order */
+    bool other_key;     /* with md_fleet_redact: some strict row's key is
+                         * not the template's, so its pseudonyms and the
+                         * redacted rows' differ */
+};
+
+/* How the rows were redacted: after md_fleet_finish, duplicates are
+ * left out; before, every row added so far counts. */
+void md_fleet_redaction(const struct md_fleet *f,
+                        struct md_fleet_redaction *out);
 
 enum md_fleet_format { MD_FLEET_CSV, MD_FLEET_MD, MD_FLEET_HTML };
 

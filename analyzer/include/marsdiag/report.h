@@ -35,6 +35,9 @@ void md_write_evidence_json(struct md_json *j, const struct md_evidence *ev,
 
 /* The "tool" object. */
 void md_write_tool_json(struct md_json *j);
+/* ...saying, with rd, how the document is redacted (md_json_redaction). */
+void md_write_tool_redacted_json(struct md_json *j,
+                                 const struct md_redactor *rd);
 
 /* The "inputs" array of a bundle. */
 void md_write_inputs_json(struct md_json *j, const struct md_bundle *b,

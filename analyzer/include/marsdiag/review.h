@@ -162,13 +162,32 @@ int md_review_worst_new(const struct md_review *r);
  * are whole marsdiag.report/1 reports. Text is for a person: the change's
  * actions and what was not applied, the effective proxy before and after,
  * the findings introduced, escalated and resolved with their evidence and
- * fix, and a verdict. Other formats (sarif, md, html) plug in the same
- * way: one function of (FILE, review, render).
+ * fix, and a verdict. Each format is one function of (FILE, review,
+ * render).
+ *
+ * Markdown (GitHub Flavored, for a change ticket) and HTML (one
+ * self-contained page, as html.h's) open with a one-line verdict ("This
+ * change introduces 1 error: MP001 …" or "No new problems"), then the
+ * change (actions with file:line, statements not applied and why), the
+ * effective proxy before and after side by side, and the findings
+ * introduced, made more severe and resolved with evidence and fix; the
+ * page draws the precedence chain before and after. SARIF 2.1.0 (as
+ * sarif.h's) has one result per finding of the review with its
+ * baselineState: introduced "new", made more severe "updated", the same
+ * "unchanged" (the state after the change), resolved "absent" (the state
+ * before); evidence in the change file is located there (uriBaseId
+ * CHANGE), evidence in the bundle in the bundle (BUNDLE1).
  */
 void md_write_review_json(FILE *f, const struct md_review *r,
                           const struct md_render *rr);
 void md_write_review_text(FILE *f, const struct md_review *r,
                           const struct md_render *rr);
+void md_write_review_md(FILE *f, const struct md_review *r,
+                        const struct md_render *rr);
+void md_write_review_html(FILE *f, const struct md_review *r,
+                          const struct md_render *rr);
+void md_write_review_sarif(FILE *f, const struct md_review *r,
+                           const struct md_render *rr);
 
 /*
  * Two bundles of one server (marsdiag diff): a change per fact of each
@@ -201,10 +220,20 @@ void md_diff_free(struct md_diff *d);
 /* Worst severity among added and escalated findings, or -1. */
 int md_diff_worst_new(const struct md_diff *d);
 
-/* marsdiag.diff/1, and text; as the review writers. */
+/* marsdiag.diff/1, text, Markdown, HTML and SARIF; as the review
+ * writers, with a table per proxy source that changed (old and new
+ * values) and the findings added, made more severe and removed (SARIF:
+ * "new", "updated", "unchanged" in NEW, "absent" from OLD; BUNDLE1 is
+ * OLD, BUNDLE2 NEW). */
 void md_write_diff_json(FILE *f, const struct md_diff *d,
                         const struct md_render *rr);
 void md_write_diff_text(FILE *f, const struct md_diff *d,
                         const struct md_render *rr);
+void md_write_diff_md(FILE *f, const struct md_diff *d,
+                      const struct md_render *rr);
+void md_write_diff_html(FILE *f, const struct md_diff *d,
+                        const struct md_render *rr);
+void md_write_diff_sarif(FILE *f, const struct md_diff *d,
+                         const struct md_render *rr);
 
 #endif
