@@ -101,6 +101,10 @@ void md_ev_bool(struct md_evidence *ev, const char *name, bool v);
 void md_ev_null(struct md_evidence *ev, const char *name);
 /* Record that a secret of length len is present (never its value). */
 void md_ev_secret(struct md_evidence *ev, const char *name, size_t len);
+/* Add a copy of field from of another record, under this name (strings
+ * stay borrowed); a null field when from is NULL. */
+void md_ev_copy(struct md_evidence *ev, const char *name,
+                const struct md_field *from);
 
 /* Set the source excerpt; it is copied with passwords masked (md_redact). */
 void md_ev_text(struct md_parse_ctx *ctx, struct md_evidence *ev,

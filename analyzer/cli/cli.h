@@ -42,8 +42,13 @@ struct md_waivers *cli_waivers_load(const char *path,
                                     const struct md_engine *e,
                                     const struct md_limits *lim, int *today);
 
-/* --fail-on: a severity, or 3 for "never"; -1 when unknown. */
+/* --fail-on: a severity, or 3 for "never"; -1 (after saying why) when
+ * unknown. */
 int cli_fail_on(const char *arg);
+
+/* --color: *color = 1 for always, 0 for never, -1 for auto; false (after
+ * saying why) when unknown. */
+bool cli_color_parse(const char *arg, int *color);
 
 /* --redact: 0 for secrets, 1 for strict; -1 (after saying why) when
  * unknown. */

@@ -848,12 +848,8 @@ parse_options(struct batch *b, int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'F':
-            if ((b->fail_on = cli_fail_on(optarg)) < 0) {
-                cli_error("unknown --fail-on '%s' (error, warning, info or "
-                          "never)",
-                          optarg);
+            if ((b->fail_on = cli_fail_on(optarg)) < 0)
                 return EXIT_USAGE;
-            }
             break;
         case 'R':
             b->rules_dir = optarg;

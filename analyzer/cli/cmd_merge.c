@@ -138,12 +138,8 @@ cmd_merge(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'F':
-            if ((fail_on = cli_fail_on(optarg)) < 0) {
-                cli_error("unknown --fail-on '%s' (error, warning, info or "
-                          "never)",
-                          optarg);
+            if ((fail_on = cli_fail_on(optarg)) < 0)
                 return EXIT_USAGE;
-            }
             break;
         case 'X':
             if ((red.strict = cli_redact_parse(optarg)) < 0)

@@ -76,7 +76,27 @@ cli_fail_on(const char *arg)
 {
     if (!strcmp(arg, "never"))
         return 3;
-    return md_severity_parse(arg);
+    int sev = md_severity_parse(arg);
+    if (sev < 0)
+        cli_error("unknown --fail-on '%s' (error, warning, info or never)",
+                  arg);
+    return sev;
+}
+
+bool
+cli_color_parse(const char *arg, int *color)
+{
+    if (strcmp(arg, "always") == 0)
+        *color = 1;
+    else if (strcmp(arg, "never") == 0)
+        *color = 0;
+    else if (strcmp(arg, "auto") == 0)
+        *color = -1;
+    else {
+        cli_error("unknown color mode '%s'", arg);
+        return false;
+    }
+    return true;
 }
 
 static const char scan_usage[] =
@@ -164,24 +184,12 @@ cmd_scan(int argc, char **argv)
             key_file = optarg;
             break;
         case 'c':
-            if (strcmp(optarg, "always") == 0)
-                color = 1;
-            else if (strcmp(optarg, "never") == 0)
-                color = 0;
-            else if (strcmp(optarg, "auto") == 0)
-                color = -1;
-            else {
-                cli_error("unknown color mode '%s'", optarg);
+            if (!cli_color_parse(optarg, &color))
                 return EXIT_USAGE;
-            }
             break;
         case 'F':
-            if ((fail_on = cli_fail_on(optarg)) < 0) {
-                cli_error("unknown --fail-on '%s' (error, warning, info or "
-                          "never)",
-                          optarg);
+            if ((fail_on = cli_fail_on(optarg)) < 0)
                 return EXIT_USAGE;
-            }
             break;
         case 'R':
             rules_dir = optarg;

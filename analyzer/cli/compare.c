@@ -49,20 +49,12 @@ compare_parse(int argc, char **argv, struct compare_opts *o, bool change_option,
                 return -1;
             break;
         case 'c':
-            if (!strcmp(optarg, "always") || !strcmp(optarg, "never") ||
-                !strcmp(optarg, "auto")) {
-                o->color = !strcmp(optarg, "auto") ? -1 : optarg[0] == 'a';
-                break;
-            }
-            cli_error("unknown color mode '%s'", optarg);
-            return -1;
-        case 'F':
-            if ((o->fail_on = cli_fail_on(optarg)) < 0) {
-                cli_error("unknown --fail-on '%s' (error, warning, info or "
-                          "never)",
-                          optarg);
+            if (!cli_color_parse(optarg, &o->color))
                 return -1;
-            }
+            break;
+        case 'F':
+            if ((o->fail_on = cli_fail_on(optarg)) < 0)
+                return -1;
             break;
         case 'R':
             o->rules_dir = optarg;

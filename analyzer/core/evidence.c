@@ -374,6 +374,18 @@ md_ev_secret(struct md_evidence *ev, const char *name, size_t len)
 }
 
 void
+md_ev_copy(struct md_evidence *ev, const char *name,
+           const struct md_field *from)
+{
+    struct md_field *f = add_field(ev, name, from ? from->type : MD_V_NULL);
+    if (f && from) {
+        f->i = from->i;
+        f->s = from->s;
+        f->len = from->len;
+    }
+}
+
+void
 md_ev_text(struct md_parse_ctx *ctx, struct md_evidence *ev, const char *s,
            size_t len)
 {

@@ -1,6 +1,7 @@
 /* The fact tree (marsdiag/fact.h). */
 #include "marsdiag/fact.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const char *
@@ -43,6 +44,24 @@ md_fact_path(const struct md_fact *root, const char *path)
         path += n + (path[n] == '.');
     }
     return f;
+}
+
+const char *
+md_fact_scalar(const struct md_fact *root, const char *path, char *buf,
+               size_t n)
+{
+    const struct md_fact *f = md_fact_path(root, path);
+    if (!f || f->type == MD_F_NULL)
+        return NULL;
+    if (f->type == MD_F_STR)
+        snprintf(buf, n, "%.*s", (int)f->len, f->s);
+    else if (f->type == MD_F_INT)
+        snprintf(buf, n, "%lld", (long long)f->i);
+    else if (f->type == MD_F_BOOL)
+        snprintf(buf, n, "%s", f->i ? "yes" : "no");
+    else
+        return NULL;
+    return buf;
 }
 
 struct md_fact *

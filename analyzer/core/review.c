@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "marsdiag/names.h"
+#include "parser.h"
 
 #define EMPTY_MACHINE "(empty machine)"
 
@@ -27,9 +28,9 @@ empty_record(struct md_arena *a, unsigned src, const struct md_evidence *at,
     switch (src) {
     case MD_SRC_AGENT:
         r = md_rec_new(a, "agent.proxy", at);
-        md_rec_str(r, "field", "enabled");
-        md_rec_bool(r, "value", false);
-        md_rec_str(r, "origin", origin);
+        md_ev_strz(r, "field", "enabled");
+        md_ev_bool(r, "value", false);
+        md_ev_strz(r, "origin", origin);
         return r;
     case MD_SRC_SYSTEM:
         r = md_rec_new(a, "reg.value", at);
@@ -37,18 +38,18 @@ empty_record(struct md_arena *a, unsigned src, const struct md_evidence *at,
             r->key = MD_KEY_SYSTEM_INET;
             r->name = "ProxyEnable";
         }
-        md_rec_str(r, "type", "REG_DWORD");
-        md_rec_int(r, "data", 0);
-        md_rec_str(r, "scope", "system");
-        md_rec_str(r, "sid", "S-1-5-18");
-        md_rec_bool(r, "deleted", false);
+        md_ev_strz(r, "type", "REG_DWORD");
+        md_ev_int(r, "data", 0);
+        md_ev_strz(r, "scope", "system");
+        md_ev_strz(r, "sid", "S-1-5-18");
+        md_ev_bool(r, "deleted", false);
         return r;
     case MD_SRC_WINHTTP:
         r = md_rec_new(a, "winhttp.proxy", at);
-        md_rec_str(r, "source", "netsh");
-        md_rec_bool(r, "direct", true);
-        md_rec_str(r, "proxy_server", NULL);
-        md_rec_str(r, "bypass", NULL);
+        md_ev_strz(r, "source", "netsh");
+        md_ev_bool(r, "direct", true);
+        md_ev_strz(r, "proxy_server", NULL);
+        md_ev_strz(r, "bypass", NULL);
         return r;
     }
     return NULL;

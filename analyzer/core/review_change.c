@@ -46,64 +46,6 @@ md_rec_new(struct md_arena *a, const char *kind, const struct md_evidence *at)
     return ev;
 }
 
-static struct md_field *
-rec_field(struct md_evidence *ev, const char *name, enum md_vtype t)
-{
-    if (!ev || ev->nfields == MD_EV_MAX_FIELDS)
-        return NULL;
-    struct md_field *f = &ev->fields[ev->nfields++];
-    memset(f, 0, sizeof *f);
-    f->name = name;
-    f->type = t;
-    return f;
-}
-
-void
-md_rec_str(struct md_evidence *ev, const char *name, const char *s)
-{
-    struct md_field *f = rec_field(ev, name, s ? MD_V_STR : MD_V_NULL);
-    if (f && s) {
-        f->s = s;
-        f->len = strlen(s);
-    }
-}
-
-void
-md_rec_int(struct md_evidence *ev, const char *name, int64_t v)
-{
-    struct md_field *f = rec_field(ev, name, MD_V_INT);
-    if (f)
-        f->i = v;
-}
-
-void
-md_rec_bool(struct md_evidence *ev, const char *name, bool v)
-{
-    struct md_field *f = rec_field(ev, name, MD_V_BOOL);
-    if (f)
-        f->i = v;
-}
-
-void
-md_rec_secret(struct md_evidence *ev, const char *name, size_t len)
-{
-    struct md_field *f = rec_field(ev, name, MD_V_SECRET);
-    if (f)
-        f->len = len;
-}
-
-void
-md_rec_copy_field(struct md_evidence *ev, const char *name,
-                  const struct md_field *from)
-{
-    struct md_field *f = rec_field(ev, name, from ? from->type : MD_V_NULL);
-    if (f && from) {
-        f->i = from->i;
-        f->s = from->s;
-        f->len = from->len;
-    }
-}
-
 /* ---- lists -------------------------------------------------------------- */
 
 static void *
@@ -1026,9 +968,9 @@ agent_record(struct md_change *c, const struct md_evidence *at,
              const char *field, const struct md_field *value)
 {
     struct md_evidence *r = md_rec_new(&c->arena, "agent.proxy", at);
-    md_rec_str(r, "field", field);
-    md_rec_copy_field(r, "value", value);
-    md_rec_str(r, "origin", "change");
+    md_ev_strz(r, "field", field);
+    md_ev_copy(r, "value", value);
+    md_ev_strz(r, "origin", "change");
     if (r)
         op_add(c, MD_OP_RECORD, r, NULL, NULL);
 }
@@ -1111,10 +1053,10 @@ script_winhttp(struct md_change *c, const struct md_evidence *ev)
         return;
     }
     struct md_evidence *r = md_rec_new(&c->arena, "winhttp.proxy", ev);
-    md_rec_str(r, "source", "netsh");
-    md_rec_bool(r, "direct", reset);
-    md_rec_copy_field(r, "proxy_server", reset ? NULL : srv);
-    md_rec_copy_field(r, "bypass", reset ? NULL : byp);
+    md_ev_strz(r, "source", "netsh");
+    md_ev_bool(r, "direct", reset);
+    md_ev_copy(r, "proxy_server", reset ? NULL : srv);
+    md_ev_copy(r, "bypass", reset ? NULL : byp);
     if (!r)
         return;
     op_add(c, MD_OP_RECORD, r, NULL, NULL);

@@ -56,16 +56,10 @@ bool md_key_under(const char *k, const char *parent);
 
 /* A record made by the review (a change's effect, an empty state) in
  * arena a, citing at (its input, line and excerpt; may be NULL). Fields
- * are added with md_rec_*; strings are borrowed and must live in a too. */
+ * are added with md_ev_* (parser.h); strings are borrowed and must live
+ * in a too. */
 struct md_evidence *md_rec_new(struct md_arena *a, const char *kind,
                                const struct md_evidence *at);
-void md_rec_str(struct md_evidence *ev, const char *name, const char *s);
-void md_rec_int(struct md_evidence *ev, const char *name, int64_t v);
-void md_rec_bool(struct md_evidence *ev, const char *name, bool v);
-void md_rec_secret(struct md_evidence *ev, const char *name, size_t len);
-/* Copy field f of another record (strings stay where they are). */
-void md_rec_copy_field(struct md_evidence *ev, const char *name,
-                       const struct md_field *f);
 
 /* Findings of two verdicts of one server, compared by rule and subject
  * (review.h): arrays in arena a, pointing into the verdicts. */

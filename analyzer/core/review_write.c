@@ -61,29 +61,12 @@ write_findings(struct md_json *j, const char *key,
     md_json_end_arr(j);
 }
 
-static const char *
-fact_str(const struct md_fact *root, const char *path, char *buf, size_t n)
-{
-    const struct md_fact *f = md_fact_path(root, path);
-    if (!f || f->type == MD_F_NULL)
-        return NULL;
-    if (f->type == MD_F_STR)
-        snprintf(buf, n, "%.*s", (int)f->len, f->s);
-    else if (f->type == MD_F_INT)
-        snprintf(buf, n, "%lld", (long long)f->i);
-    else if (f->type == MD_F_BOOL)
-        snprintf(buf, n, "%s", f->i ? "yes" : "no");
-    else
-        return NULL;
-    return buf;
-}
-
 void
 md_effective_line(const struct md_fact *root, char *buf, size_t n)
 {
     char src[32], mode[32], server[512], port[32], pac[1024], cred[8];
-    const char *s = fact_str(root, "effective.source", src, sizeof src);
-    const char *m = fact_str(root, "effective.mode", mode, sizeof mode);
+    const char *s = md_fact_scalar(root, "effective.source", src, sizeof src);
+    const char *m = md_fact_scalar(root, "effective.mode", mode, sizeof mode);
     const char *who = s && !strcmp(s, "agent") ? "the agent's own proxy"
                                                : "SYSTEM's Windows settings";
     if (!s || !m || !strcmp(s, "unknown")) {
@@ -91,16 +74,18 @@ md_effective_line(const struct md_fact *root, char *buf, size_t n)
     } else if (!strcmp(m, "direct")) {
         snprintf(buf, n, "direct (no proxy)");
     } else if (!strcmp(m, "pac")) {
-        const char *u = fact_str(root, "effective.pac_url", pac, sizeof pac);
+        const char *u =
+            md_fact_scalar(root, "effective.pac_url", pac, sizeof pac);
         snprintf(buf, n, "PAC %s (%s)", u ? u : "(no URL)", who);
     } else if (!strcmp(m, "autodetect")) {
         snprintf(buf, n, "automatic detection, WPAD (%s)", who);
     } else {
         const char *sv =
-            fact_str(root, "effective.server", server, sizeof server);
-        const char *pt = fact_str(root, "effective.port", port, sizeof port);
+            md_fact_scalar(root, "effective.server", server, sizeof server);
+        const char *pt =
+            md_fact_scalar(root, "effective.port", port, sizeof port);
         const char *c =
-            fact_str(root, "effective.credentials", cred, sizeof cred);
+            md_fact_scalar(root, "effective.credentials", cred, sizeof cred);
         snprintf(buf, n, "%s%s%s (%s, %s)", sv ? sv : "(no server)",
                  pt ? ":" : "", pt ? pt : "", who,
                  c && !strcmp(c, "yes") ? "with credentials"

@@ -334,29 +334,12 @@ wrapped(FILE *f, int ind, const char *s, const struct md_redactor *rd)
     free(m);
 }
 
-static const char *
-fstr(const struct md_fact *root, const char *path, char *buf, size_t n)
-{
-    const struct md_fact *f = md_fact_path(root, path);
-    if (!f || f->type == MD_F_NULL)
-        return NULL;
-    if (f->type == MD_F_STR)
-        snprintf(buf, n, "%.*s", (int)f->len, f->s);
-    else if (f->type == MD_F_INT)
-        snprintf(buf, n, "%lld", (long long)f->i);
-    else if (f->type == MD_F_BOOL)
-        snprintf(buf, n, "%s", f->i ? "yes" : "no");
-    else
-        return NULL;
-    return buf;
-}
-
 static void
 text_effective(FILE *f, const struct md_fact *root, const struct style *st)
 {
     char src[64], mode[64], server[512], port[32], pac[1024], cred[8];
-    const char *s = fstr(root, "effective.source", src, sizeof src);
-    const char *m = fstr(root, "effective.mode", mode, sizeof mode);
+    const char *s = md_fact_scalar(root, "effective.source", src, sizeof src);
+    const char *m = md_fact_scalar(root, "effective.mode", mode, sizeof mode);
     fprintf(f, "%sEffective proxy:%s ", st->bold, st->off);
     if (!s || !strcmp(s, "unknown")) {
         fprintf(f, "%sunknown%s — the bundle lacks the evidence to decide "
@@ -371,23 +354,26 @@ text_effective(FILE *f, const struct md_fact *root, const struct style *st)
                                                 "Windows settings";
         if (!strcmp(m, "pac")) {
             fputs("PAC ", f);
-            put(f, st->rd, fstr(root, "effective.pac_url", pac, sizeof pac)
-                               ? pac
-                               : "(no URL)");
+            put(f, st->rd,
+                md_fact_scalar(root, "effective.pac_url", pac, sizeof pac)
+                    ? pac
+                    : "(no URL)");
         }
         else if (!strcmp(m, "autodetect"))
             fprintf(f, "automatic detection (WPAD)");
         else {
-            const char *sv = fstr(root, "effective.server", server,
-                                  sizeof server);
-            const char *pt = fstr(root, "effective.port", port, sizeof port);
+            const char *sv =
+                md_fact_scalar(root, "effective.server", server, sizeof server);
+            const char *pt =
+                md_fact_scalar(root, "effective.port", port, sizeof port);
             size_t n;
             char *msv = sv ? masked(st->rd, sv, strlen(sv), &n) : NULL;
             fprintf(f, "%s%s%s", msv ? msv : "(no server)", pt ? ":" : "",
                     pt ? pt : "");
             free(msv);
         }
-        const char *c = fstr(root, "effective.credentials", cred, sizeof cred);
+        const char *c =
+            md_fact_scalar(root, "effective.credentials", cred, sizeof cred);
         fprintf(f, " — %s%s\n", who,
                 c && !strcmp(c, "yes") ? ", with credentials"
                                        : ", no credentials");
@@ -396,10 +382,10 @@ text_effective(FILE *f, const struct md_fact *root, const struct style *st)
     for (size_t i = 0; sh && i < sh->n; i++) {
         char a[128], b[64], c[1024], d[512];
         const struct md_fact *e = sh->items[i];
-        const char *src2 = fstr(e, "source", a, sizeof a);
-        const char *mo = fstr(e, "mode", b, sizeof b);
-        const char *val = fstr(e, "value", c, sizeof c);
-        const char *why = fstr(e, "reason", d, sizeof d);
+        const char *src2 = md_fact_scalar(e, "source", a, sizeof a);
+        const char *mo = md_fact_scalar(e, "mode", b, sizeof b);
+        const char *val = md_fact_scalar(e, "value", c, sizeof c);
+        const char *why = md_fact_scalar(e, "reason", d, sizeof d);
         size_t n;
         char *mval = val ? masked(st->rd, val, strlen(val), &n) : NULL;
         fprintf(f, "  %signored:%s ", st->dim, st->off);
@@ -496,8 +482,8 @@ md_write_verdict_text(FILE *f, const struct md_verdict *v,
     fputs(st->bold, f);
     put(f, st->rd, b->path);
     fputs(st->off, f);
-    const char *h = fstr(root, "host.name", host, sizeof host);
-    const char *av = fstr(root, "agent.version", ver, sizeof ver);
+    const char *h = md_fact_scalar(root, "host.name", host, sizeof host);
+    const char *av = md_fact_scalar(root, "agent.version", ver, sizeof ver);
     if (h) {
         fputs("  (host ", f);
         put(f, st->rd, h);

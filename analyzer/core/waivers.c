@@ -22,8 +22,8 @@
 #include "marsdiag/arena.h"
 #include "marsdiag/buf.h"
 #include "marsdiag/model.h"
+#include "yamlerr.h"
 
-#define MAX_ERRORS 100      /* then the file is given up */
 #define MAX_WAIVERS 100000  /* a waiver file is written by hand */
 #define MAX_HOST_LEN 255
 
@@ -90,12 +90,6 @@ md_waiver_expired(const struct md_waiver *w, int today)
 
 /* ---- the loader ------------------------------------------------------ */
 
-struct pending {
-    unsigned line, col;
-    size_t seq;
-    char *msg;
-};
-
 struct loader {
     struct md_waivers *w;
     const struct md_ruleset *rs;
@@ -103,28 +97,14 @@ struct loader {
     size_t len;
     yaml_parser_t p;
     bool dead; /* a YAML error: stop reading */
-    struct pending *pend;
-    size_t npend, pendcap, nerr;
+    struct md_yamlerr errs;
 };
 
 static void
 report(struct loader *L, unsigned line, unsigned col, const char *msg)
 {
-    if (L->nerr >= MAX_ERRORS)
-        return;
-    if (++L->nerr == MAX_ERRORS)
+    if (!md_yamlerr_add(&L->errs, line, col, msg))
         L->dead = true;
-    if (L->npend == L->pendcap) {
-        size_t ncap = L->pendcap ? L->pendcap * 2 : 8;
-        struct pending *v = realloc(L->pend, ncap * sizeof *v);
-        if (!v)
-            return; /* still counted: the load fails */
-        L->pend = v;
-        L->pendcap = ncap;
-    }
-    struct pending pe = {line, col, L->npend, strdup(msg)};
-    if (pe.msg)
-        L->pend[L->npend++] = pe;
 }
 
 static void lerr(struct loader *L, const yaml_mark_t *m, const char *fmt, ...)
@@ -141,37 +121,6 @@ lerr(struct loader *L, const yaml_mark_t *m, const char *fmt, ...)
     report(L, (unsigned)m->line + 1, (unsigned)m->column + 1, msg);
 }
 
-static int
-cmp_pending(const void *x, const void *y)
-{
-    const struct pending *a = x, *b = y;
-    if (a->line != b->line)
-        return a->line < b->line ? -1 : 1;
-    if (a->col != b->col)
-        return a->col < b->col ? -1 : 1;
-    return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
-/* Hand the errors on in file order. */
-static void
-flush(struct loader *L, md_rule_error_fn err, void *user)
-{
-    if (L->npend)
-        qsort(L->pend, L->npend, sizeof *L->pend, cmp_pending);
-    for (size_t i = 0; i < L->npend; i++) {
-        if (err)
-            err(user, L->w->file, L->pend[i].line, L->pend[i].col,
-                L->pend[i].msg);
-        free(L->pend[i].msg);
-    }
-    if (L->nerr >= MAX_ERRORS && L->npend && err)
-        err(user, L->w->file, L->pend[L->npend - 1].line,
-            L->pend[L->npend - 1].col, "too many errors; giving up on this file");
-    free(L->pend);
-    L->pend = NULL;
-    L->npend = 0;
-}
-
 static bool
 next_event(struct loader *L, yaml_event_t *ev)
 {
@@ -185,18 +134,7 @@ next_event(struct loader *L, yaml_event_t *ev)
         L->dead = true;
         return false;
     }
-    yaml_mark_t m = L->p.problem_mark;
-    if (L->p.error == YAML_READER_ERROR) {
-        /* The reader gives a byte offset only. */
-        memset(&m, 0, sizeof m);
-        for (size_t i = 0; i < L->p.problem_offset && i < L->len; i++)
-            if (L->text[i] == '\n') {
-                m.line++;
-                m.column = 0;
-            } else {
-                m.column++;
-            }
-    }
+    yaml_mark_t m = md_yaml_problem_mark(&L->p, L->text, L->len);
     lerr(L, &m, "invalid YAML: %s%s%s",
          L->p.problem ? L->p.problem : "syntax error",
          L->p.context ? " " : "", L->p.context ? L->p.context : "");
@@ -321,7 +259,7 @@ unknown_rule(struct loader *L, const struct field *f)
 static void
 add_entry(struct loader *L, const yaml_mark_t *at, struct field *f)
 {
-    size_t before = L->nerr;
+    size_t before = L->errs.nerr;
     char buf[80];
     for (int k = 0; k < K_COUNT; k++)
         if (k != K_HOST && k != K_BUNDLE && !f[k].seen)
@@ -354,7 +292,7 @@ add_entry(struct loader *L, const yaml_mark_t *at, struct field *f)
         lerr(L, &ex->val, "bad date '%s' for 'expires' (YYYY-MM-DD, a real "
                           "date)",
              shown(ex->s, ex->len, buf, sizeof buf));
-    if (L->nerr != before)
+    if (L->errs.nerr != before)
         return;
     struct md_waivers *w = L->w;
     if (w->n == MAX_WAIVERS) {
@@ -584,8 +522,9 @@ md_waivers_parse(const char *file, const char *text, size_t len,
         load(&L);
         yaml_parser_delete(&L.p);
     }
-    size_t nerr = L.nerr;
-    flush(&L, err, user);
+    size_t nerr = L.errs.nerr;
+    md_yamlerr_flush(&L.errs, w->file, err, user);
+    md_yamlerr_free(&L.errs);
     if (nerr) {
         md_waivers_free(w);
         return NULL;

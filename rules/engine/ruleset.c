@@ -12,6 +12,7 @@
 #include "expr.h"
 
 #include "marsdiag/buf.h"
+#include "yamlerr.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -25,7 +26,6 @@
  * entry); these caps only stop hostile input. */
 #define MAX_YAML_DEPTH 16
 #define MAX_YAML_NODES 65536
-#define MAX_ERRORS 100 /* per source; then the file is given up */
 
 const char *
 md_severity_str(enum md_severity s)
@@ -120,70 +120,27 @@ struct loader {
     size_t len;
     md_rule_error_fn err;
     void *user;
-    size_t nerr;
+    /* errors: counted per source, handed on per document */
+    struct md_yamlerr errs;
     bool dead; /* stop reading this source */
     bool bad;  /* the current document is not used */
     size_t nodes;
     struct md_arena tmp; /* the current document's tree */
     yaml_parser_t p;
-    /* errors of the current document, handed on in line order */
-    struct pending {
-        unsigned line, col;
-        size_t seq;
-        char *msg;
-    } *pend;
-    size_t npend, pendcap;
 };
 
 static void
 report(struct loader *L, unsigned line, unsigned col, const char *msg)
 {
-    if (L->nerr >= MAX_ERRORS)
-        return;
-    L->nerr++;
-    if (L->nerr == MAX_ERRORS)
+    if (!md_yamlerr_add(&L->errs, line, col, msg))
         L->dead = true;
-    if (L->npend == L->pendcap) {
-        size_t ncap = L->pendcap ? L->pendcap * 2 : 8;
-        struct pending *v = realloc(L->pend, ncap * sizeof *v);
-        if (!v)
-            return; /* still counted */
-        L->pend = v;
-        L->pendcap = ncap;
-    }
-    struct pending pe = {line, col, L->npend, strdup(msg)};
-    if (pe.msg)
-        L->pend[L->npend++] = pe;
-}
-
-static int
-cmp_pending(const void *x, const void *y)
-{
-    const struct pending *a = x, *b = y;
-    if (a->line != b->line)
-        return a->line < b->line ? -1 : 1;
-    if (a->col != b->col)
-        return a->col < b->col ? -1 : 1;
-    return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
 /* Hand on the errors collected so far, sorted by position. */
 static void
 flush(struct loader *L)
 {
-    if (L->npend)
-        qsort(L->pend, L->npend, sizeof *L->pend, cmp_pending);
-    for (size_t i = 0; i < L->npend; i++) {
-        if (L->err)
-            L->err(L->user, L->file, L->pend[i].line, L->pend[i].col,
-                   L->pend[i].msg);
-        free(L->pend[i].msg);
-    }
-    if (L->npend && L->nerr == MAX_ERRORS && L->err)
-        L->err(L->user, L->file, L->pend[L->npend - 1].line,
-               L->pend[L->npend - 1].col,
-               "too many errors; giving up on this file");
-    L->npend = 0;
+    md_yamlerr_flush(&L->errs, L->file, L->err, L->user);
 }
 
 /* md_rule_error_fn for errors found in expressions. */
@@ -214,18 +171,7 @@ next_event(struct loader *L, yaml_event_t *ev)
 {
     if (yaml_parser_parse(&L->p, ev))
         return true;
-    yaml_mark_t m = L->p.problem_mark;
-    if (L->p.error == YAML_READER_ERROR) {
-        /* The reader gives a byte offset only. */
-        memset(&m, 0, sizeof m);
-        for (size_t i = 0; i < L->p.problem_offset && i < L->len; i++)
-            if (L->text[i] == '\n') {
-                m.line++;
-                m.column = 0;
-            } else {
-                m.column++;
-            }
-    }
+    yaml_mark_t m = md_yaml_problem_mark(&L->p, L->text, L->len);
     lerr(L, &m, "invalid YAML: %s%s%s",
          L->p.problem ? L->p.problem : "syntax error",
          L->p.context ? " " : "", L->p.context ? L->p.context : "");
@@ -739,7 +685,7 @@ load_rule(struct loader *L, const struct ynode *n)
         lerr(L, &n->mark, "a rule must be a mapping (id: ..., name: ...)");
         return;
     }
-    size_t before = L->nerr;
+    size_t before = L->errs.nerr;
     const struct ynode *v[K_COUNT] = {0};
     bool seen[K_COUNT] = {0};
     char buf[64];
@@ -826,7 +772,7 @@ load_rule(struct loader *L, const struct ynode *n)
         r->info.message = md_arena_strndup(
             &r->a, v[K_MESSAGE]->s,
             trimmed_len(v[K_MESSAGE]->s, v[K_MESSAGE]->len));
-    if (L->nerr != before || !r->when || !r->info.id) {
+    if (L->errs.nerr != before || !r->when || !r->info.id) {
         rule_free(r);
         return;
     }
@@ -902,9 +848,9 @@ md_ruleset_add_text(struct md_ruleset_builder *b, const char *file,
         load(&L);
     }
     flush(&L);
-    free(L.pend);
-    b->nerr += L.nerr;
-    return L.nerr;
+    md_yamlerr_free(&L.errs);
+    b->nerr += L.errs.nerr;
+    return L.errs.nerr;
 }
 
 static int

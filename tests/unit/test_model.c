@@ -297,6 +297,33 @@ test_host_name(void)
     tu_free(&r[0]);
 }
 
+/* md_fact_scalar: the text the reports print for a scalar fact. */
+static void
+test_fact_scalar(void)
+{
+    struct md_arena a = MD_ARENA_INIT;
+    struct md_fact *root = md_fact_new(&a, MD_F_OBJ);
+    struct md_fact *eff = md_fact_child(&a, root, "effective", MD_F_OBJ);
+    md_fact_put(&a, eff, "server", md_fact_str(&a, "proxy.contoso.com", 17));
+    md_fact_put(&a, eff, "port", md_fact_int(&a, 8080));
+    md_fact_put(&a, eff, "credentials", md_fact_bool(&a, false));
+    md_fact_put(&a, eff, "nothing", md_fact_new(&a, MD_F_NULL));
+    char buf[64], small[6];
+    CHECK_STR(md_fact_scalar(root, "effective.server", buf, sizeof buf),
+              "proxy.contoso.com");
+    CHECK_STR(md_fact_scalar(root, "effective.port", buf, sizeof buf), "8080");
+    CHECK_STR(md_fact_scalar(root, "effective.credentials", buf, sizeof buf),
+              "no");
+    /* Cut to fit, never past the buffer. */
+    CHECK_STR(md_fact_scalar(root, "effective.server", small, sizeof small),
+              "proxy");
+    /* Missing, null and objects have no text. */
+    CHECK(!md_fact_scalar(root, "effective.pac_url", buf, sizeof buf));
+    CHECK(!md_fact_scalar(root, "effective.nothing", buf, sizeof buf));
+    CHECK(!md_fact_scalar(root, "effective", buf, sizeof buf));
+    md_arena_free(&a);
+}
+
 int
 main(void)
 {
@@ -304,7 +331,7 @@ main(void)
         TU_TEST(test_conflict),        TU_TEST(test_per_machine),
         TU_TEST(test_blob_over_legacy), TU_TEST(test_users_and_missing),
         TU_TEST(test_log_categories), TU_TEST(test_log_hours),
-        TU_TEST(test_host_name),
+        TU_TEST(test_host_name),       TU_TEST(test_fact_scalar),
     };
     return tu_main(tests, sizeof tests / sizeof tests[0]);
 }

@@ -186,6 +186,31 @@ test_errors(void)
               "x.yml:3:5: missing required key 'expires'\n");
 }
 
+/* Errors come out in file order; after 100 the file is given up; a
+ * reader error (bad UTF-8) has a line and column too. */
+static void
+test_many_errors(void)
+{
+    struct md_buf many = MD_BUF_INIT(0);
+    md_buf_printf(&many, "waivers:\n");
+    for (int i = 0; i < 150; i++)
+        md_buf_printf(&many, "  - MP%03d\n", i);
+    const char *e = load_errors(many.ptr);
+    size_t lines = 0;
+    for (const char *p = e; *p; p++)
+        lines += *p == '\n';
+    CHECK_INT(lines, 101);
+    CHECK(!strncmp(e, "x.yml:2:5: each waiver must be a mapping", 40));
+    CHECK(strstr(e, "x.yml:101:5: each waiver must be a mapping") != NULL);
+    CHECK(strstr(e, "x.yml:101:5: too many errors; giving up on this file\n") !=
+          NULL);
+    CHECK(strstr(e, "x.yml:102:5:") == NULL);
+    md_buf_free(&many);
+
+    e = load_errors("waivers:\n  - rule: \xff\n");
+    CHECK(!strncmp(e, "x.yml:2:11: invalid YAML: ", 26));
+}
+
 static void
 test_dates(void)
 {
@@ -362,6 +387,7 @@ main(void)
     static const struct tu_test tests[] = {
         TU_TEST(test_sample_file), TU_TEST(test_errors), TU_TEST(test_dates),
         TU_TEST(test_match),       TU_TEST(test_apply),
+        TU_TEST(test_many_errors),
     };
     int rc = tu_main(tests, sizeof tests / sizeof tests[0]);
     md_engine_free(eng);

@@ -56,6 +56,12 @@ const struct md_fact *md_fact_get(const struct md_fact *f, const char *key);
 const struct md_fact *md_fact_path(const struct md_fact *root,
                                    const char *path);
 
+/* The scalar at path as text in buf[0..n) (cut to fit), for reports:
+ * strings as they are, ints in decimal, bools as "yes"/"no". Returns buf,
+ * or NULL when the path is missing, null, a list or an object. */
+const char *md_fact_scalar(const struct md_fact *root, const char *path,
+                           char *buf, size_t n);
+
 /* ---- building (the model builder) ------------------------------------- */
 
 struct md_fact *md_fact_new(struct md_arena *a, enum md_ftype t);

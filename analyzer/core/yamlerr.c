@@ -1,0 +1,81 @@
+/* Errors of a YAML file loader (yamlerr.h). */
+#include "yamlerr.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool
+md_yamlerr_add(struct md_yamlerr *e, unsigned line, unsigned col,
+               const char *msg)
+{
+    if (e->nerr >= MD_YAMLERR_MAX)
+        return false;
+    e->nerr++;
+    if (e->n == e->cap) {
+        size_t ncap = e->cap ? e->cap * 2 : 8;
+        struct md_yamlerr_item *v = realloc(e->v, ncap * sizeof *v);
+        if (!v)
+            return e->nerr < MD_YAMLERR_MAX; /* still counted */
+        e->v = v;
+        e->cap = ncap;
+    }
+    struct md_yamlerr_item it = {line, col, e->n, strdup(msg)};
+    if (it.msg)
+        e->v[e->n++] = it;
+    return e->nerr < MD_YAMLERR_MAX;
+}
+
+static int
+cmp_items(const void *x, const void *y)
+{
+    const struct md_yamlerr_item *a = x, *b = y;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    if (a->col != b->col)
+        return a->col < b->col ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void
+md_yamlerr_flush(struct md_yamlerr *e, const char *file, md_rule_error_fn err,
+                 void *user)
+{
+    if (e->n)
+        qsort(e->v, e->n, sizeof *e->v, cmp_items);
+    for (size_t i = 0; i < e->n; i++) {
+        if (err)
+            err(user, file, e->v[i].line, e->v[i].col, e->v[i].msg);
+        free(e->v[i].msg);
+    }
+    if (e->n && e->nerr >= MD_YAMLERR_MAX && err)
+        err(user, file, e->v[e->n - 1].line, e->v[e->n - 1].col,
+            "too many errors; giving up on this file");
+    e->n = 0;
+}
+
+void
+md_yamlerr_free(struct md_yamlerr *e)
+{
+    for (size_t i = 0; i < e->n; i++)
+        free(e->v[i].msg);
+    free(e->v);
+    e->v = NULL;
+    e->n = e->cap = 0;
+}
+
+yaml_mark_t
+md_yaml_problem_mark(const yaml_parser_t *p, const char *text, size_t len)
+{
+    yaml_mark_t m = p->problem_mark;
+    if (p->error != YAML_READER_ERROR)
+        return m;
+    memset(&m, 0, sizeof m);
+    for (size_t i = 0; i < p->problem_offset && i < len; i++)
+        if (text[i] == '\n') {
+            m.line++;
+            m.column = 0;
+        } else {
+            m.column++;
+        }
+    return m;
+}
