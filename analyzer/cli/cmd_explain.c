@@ -496,18 +496,8 @@ json_evidence(struct md_json *j, const struct md_redactor *rd,
 {
     md_json_key(j, "evidence");
     md_json_arr(j);
-    for (size_t i = 0; f && i < f->nev; i++) {
-        const struct md_evidence *ev = f->ev[i];
-        md_json_obj(j);
-        md_write_provenance_json(j, ev, rd);
-        md_json_key(j, "kind");
-        md_json_strz(j, ev->kind);
-        if (ev->text) {
-            md_json_key(j, "text");
-            md_json_redacted(j, rd, ev->text, ev->text_len);
-        }
-        md_json_end_obj(j);
-    }
+    for (size_t i = 0; f && i < f->nev; i++)
+        md_write_evidence_ref_json(j, f->ev[i], rd);
     md_json_end_arr(j);
 }
 

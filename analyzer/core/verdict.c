@@ -63,9 +63,9 @@ key_fact(struct md_json *j, const struct md_fact *root, const char *key,
     md_write_fact_json(j, md_fact_path(root, path), rd);
 }
 
-static void
-write_evidence(struct md_json *j, const struct md_evidence *ev,
-               const struct md_redactor *rd)
+void
+md_write_evidence_ref_json(struct md_json *j, const struct md_evidence *ev,
+                       const struct md_redactor *rd)
 {
     md_json_obj(j);
     md_write_provenance_json(j, ev, rd);
@@ -157,7 +157,7 @@ write_finding(struct md_json *j, const struct md_verdict_finding *f,
     md_json_key(j, "evidence");
     md_json_arr(j);
     for (size_t i = 0; i < f->nevidence; i++)
-        write_evidence(j, f->evidence[i], rd);
+        md_write_evidence_ref_json(j, f->evidence[i], rd);
     md_json_end_arr(j);
     md_json_key(j, "suppressed");
     md_json_bool(j, f->suppressed);

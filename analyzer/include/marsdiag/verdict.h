@@ -51,4 +51,11 @@ void md_write_effective_text(FILE *f, const struct md_verdict *v,
 void md_write_fact_json(struct md_json *j, const struct md_fact *f,
                         const struct md_redactor *rd);
 
+/* One evidence record as a finding cites it: provenance, kind and the
+ * redacted excerpt, no fields (md_write_evidence_json, report.h, is the
+ * whole record of 'facts'). */
+void md_write_evidence_ref_json(struct md_json *j,
+                                const struct md_evidence *ev,
+                                const struct md_redactor *rd);
+
 #endif
