@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/entities.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
@@ -21,6 +22,10 @@
 #define CHUNK_MAX (1u << 20)
 /* Text held back while looking for the first element of a fragment. */
 #define PRELUDE_MAX (64u << 10)
+/* Entity names kept as written per document (on_entity), and their
+ * longest name; past either, a reference is libxml2's fatal error. */
+#define KEPT_MAX 64
+#define KEPT_NAME_MAX 128
 
 enum wrap_state { WRAP_OFF, WRAP_UNDECIDED, WRAP_ON };
 
@@ -48,6 +53,8 @@ struct md_xml {
     enum md_status stop;   /* MD_OK, or why the parse stopped */
     char held[256];        /* fatal error met while finishing */
     uint64_t held_line;
+    xmlEntityPtr kept[KEPT_MAX]; /* on_entity's stand-ins */
+    unsigned nkept;
 };
 
 /* ---- once per process ------------------------------------------------ */
@@ -217,6 +224,46 @@ on_doctype(void *u, const xmlChar *name, const xmlChar *external_id,
                      "neither loaded nor expanded");
 }
 
+/*
+ * Entities are never stored (no entityDecl), so without this every
+ * reference but the five predefined ones would be libxml2's fatal "entity
+ * not defined" and the rest of the document would be lost. Instead the
+ * reference stands for itself: libxml2 is handed a "predefined" entity
+ * whose text is "&name;", which it inlines as characters and never
+ * parses. (In an attribute value libxml2 keeps only the first character
+ * of a predefined entity, so there the reference becomes "&".)
+ */
+static xmlEntityPtr
+on_entity(void *u, const xmlChar *name)
+{
+    struct md_xml *x = u;
+    for (unsigned i = 0; i < x->nkept; i++)
+        if (xmlStrEqual(x->kept[i]->name, name))
+            return x->kept[i];
+    size_t n = strlen((const char *)name);
+    if (x->nkept == KEPT_MAX || n > KEPT_NAME_MAX)
+        return NULL;
+    xmlEntityPtr e = calloc(1, sizeof *e + 2 * n + 4);
+    if (!e)
+        return NULL;
+    char *text = (char *)(e + 1), *copy = text + n + 3;
+    text[0] = '&';
+    memcpy(text + 1, name, n);
+    memcpy(text + 1 + n, ";", 2);
+    memcpy(copy, name, n + 1);
+    e->type = XML_ENTITY_DECL;
+    e->etype = XML_INTERNAL_PREDEFINED_ENTITY;
+    e->name = (const xmlChar *)copy;
+    e->content = (xmlChar *)text;
+    e->length = (int)n + 2;
+    x->kept[x->nkept++] = e;
+    md_parse_diag_at(x->ctx, cur_line(x), MD_GRADE_WARN, MD_OK, NULL,
+                     "entity reference '&%s;' left as written: entities "
+                     "are never expanded",
+                     (const char *)name);
+    return e;
+}
+
 /* libxml2's message, made git style: no newline, lower-case start. */
 static void
 clean_message(const char *m, char *out, size_t cap)
@@ -374,8 +421,8 @@ md_xml_new(struct md_parse_ctx *ctx, const struct md_xml_handlers *h,
     x->prelude = (struct md_buf)MD_BUF_INIT(0);
     x->line = 1;
 
-    /* Only what is needed: no entityDecl, getEntity or externalSubset,
-     * so entities are neither stored nor loaded. */
+    /* Only what is needed: no entityDecl or externalSubset, so entities
+     * are neither stored nor loaded; getEntity only stands in for them. */
     xmlSAXHandler sax;
     memset(&sax, 0, sizeof sax);
     sax.initialized = XML_SAX2_MAGIC;
@@ -385,6 +432,7 @@ md_xml_new(struct md_parse_ctx *ctx, const struct md_xml_handlers *h,
     sax.ignorableWhitespace = on_text;
     sax.cdataBlock = on_text;
     sax.internalSubset = on_doctype;
+    sax.getEntity = on_entity;
     sax.serror = on_error;
     x->px = xmlCreatePushParserCtxt(&sax, x, NULL, 0, NULL);
     if (!x->px) {
@@ -488,6 +536,8 @@ md_xml_free(struct md_xml *x)
         xmlFreeParserCtxt(x->px);
     }
     md_buf_free(&x->prelude);
+    for (unsigned i = 0; i < x->nkept; i++)
+        free(x->kept[i]);
     free(x->open);
     free(x);
 }
