@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static size_t
 buf_max(const struct md_buf *b)
@@ -149,6 +150,28 @@ md_slice_ifind(struct md_slice s, const char *lit)
             md_strncasecmp(s.ptr + i, lit, n) == 0)
             return (long)i;
     return -1;
+}
+
+bool
+md_slice_ifind_any(struct md_slice s, const char *const *lits, size_t n)
+{
+    unsigned char first[256] = {0};
+    for (size_t k = 0; k < n; k++) {
+        if (!lits[k][0])
+            return true;
+        unsigned char c = (unsigned char)lits[k][0];
+        first[lower(c)] = first[c >= 'a' && c <= 'z' ? c - 32 : c] = 1;
+    }
+    for (size_t i = 0; i < s.len; i++) {
+        if (!first[(unsigned char)s.ptr[i]])
+            continue;
+        for (size_t k = 0; k < n; k++) {
+            size_t m = strlen(lits[k]);
+            if (m <= s.len - i && md_strncasecmp(s.ptr + i, lits[k], m) == 0)
+                return true;
+        }
+    }
+    return false;
 }
 
 static bool

@@ -862,11 +862,8 @@ looks_secret(const char *name, size_t len)
 {
     static const char *const words[] = {"password", "passwd", "pwd",
                                         "passphrase", "secret"};
-    struct md_slice s = md_slice_of(name, len);
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (md_slice_ifind(s, words[i]) >= 0)
-            return true;
-    return false;
+    return md_slice_ifind_any(md_slice_of(name, len), words,
+                              sizeof words / sizeof words[0]);
 }
 
 /* One change.reg record; key as written, normalised when it has a hive. */
@@ -1244,9 +1241,6 @@ md_ps_head_has_command(const char *text, size_t len)
         "winhttp import proxy", "reg add ",             "reg delete ",
         "Set-ItemProperty",     "New-ItemProperty",
     };
-    struct md_slice s = md_slice_of(text, len);
-    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-        if (md_slice_ifind(s, cmds[i]) >= 0)
-            return true;
-    return false;
+    return md_slice_ifind_any(md_slice_of(text, len), cmds,
+                              sizeof cmds / sizeof cmds[0]);
 }

@@ -25,7 +25,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static FILE *null;
     if (!e) {
         md_limits_default(&o.limits);
-        o.limits.bundle_bytes = 64u << 20; /* keep runs short */
+        o.limits.bundle_bytes = 4u << 20; /* keep runs short (fuzz_walk.c) */
+        o.limits.member_bytes = 2u << 20;
+        o.limits.line_bytes = 64u << 10;
+        o.limits.record_bytes = 64u << 10;
         e = md_engine_load(NULL, &o.limits, NULL, NULL);
         null = fopen("/dev/null", "w");
         if (!e || !null)

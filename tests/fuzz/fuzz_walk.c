@@ -27,7 +27,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct md_scan_opts o = {0};
     md_limits_default(&o.limits);
-    o.limits.bundle_bytes = 64u << 20; /* keep runs short */
+    /* Keep runs short, and the limits in the fuzzer's reach: a member can
+     * still pass 1 MiB, where the ratio limit starts. */
+    o.limits.bundle_bytes = 4u << 20;
+    o.limits.member_bytes = 2u << 20;
+    o.limits.line_bytes = 64u << 10;
+    o.limits.record_bytes = 64u << 10;
     o.on_evidence = discard;
     struct md_bundle b;
     if (size && (data[0] & 1) == 0) {

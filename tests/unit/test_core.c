@@ -90,6 +90,12 @@ test_buf(void)
     CHECK(md_slice_iends(s, "SERVER"));
     CHECK_INT(md_slice_ifind(s, "server"), 5);
     CHECK_INT(md_slice_ifind(s, "nope"), -1);
+    static const char *const some[] = {"nope", "XYSERV", "p"};
+    CHECK(md_slice_ifind_any(s, some, 2));
+    CHECK(!md_slice_ifind_any(s, some, 1));
+    CHECK(!md_slice_ifind_any(md_slice_of("xyser", 5), some + 1, 1));
+    CHECK(md_slice_ifind_any(md_slice_of("..P", 3), some + 2, 1));
+    CHECK(!md_slice_ifind_any(md_slice_of("", 0), some, 3));
     CHECK_INT(md_strcasecmp("ABC", "abc"), 0);
     CHECK(md_strcasecmp("abc", "abd") < 0);
 }

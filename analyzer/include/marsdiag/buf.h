@@ -52,6 +52,9 @@ bool md_slice_istarts(struct md_slice s, const char *lit);
 bool md_slice_iends(struct md_slice s, const char *lit);
 /* First occurrence of lit in s, ASCII case-insensitive; -1 if none. */
 long md_slice_ifind(struct md_slice s, const char *lit);
+/* Whether any of the n literals occurs in s, ASCII case-insensitive: one
+ * pass over s, however many literals (bidders ask this of every member). */
+bool md_slice_ifind_any(struct md_slice s, const char *const *lits, size_t n);
 
 /* Trim ASCII spaces, tabs, CR and LF on both ends. */
 struct md_slice md_slice_trim(struct md_slice s);
