@@ -297,7 +297,12 @@ evt_bid(const struct md_sniff *s)
     bool event = md_slice_ifind(t, "<Event") >= 0;
     if (event && md_slice_ifind(t, EVENT_NS) >= 0)
         return 95;
-    return md_slice_ifind(t, "<Events>") >= 0 ? 40 : 0;
+    /* A document type declaration longer than the head hides the
+     * events; its name still says what the document is. */
+    return md_slice_ifind(t, "<Events>") >= 0 ||
+                   md_slice_ifind(t, "<!DOCTYPE Events") >= 0
+               ? 40
+               : 0;
 }
 
 static enum md_status

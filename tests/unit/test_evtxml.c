@@ -178,6 +178,25 @@ test_bids(void)
     tu_parse(&r, NULL, "x.config", cfg, strlen(cfg));
     CHECK_STR(r.b.inputs->type, "dotnetcfg");
     tu_free(&r);
+    /* A DTD longer than the 4 KiB head: its name still tells. */
+    struct md_buf big = MD_BUF_INIT(0);
+    md_buf_adds(&big, "<?xml version=\"1.0\"?>\n<!DOCTYPE Events [\n"
+                      "<!ENTITY big \"");
+    for (int i = 0; i < 5000; i++)
+        md_buf_adds(&big, "B");
+    md_buf_adds(&big, "\">\n]>\n<Events><Event xmlns='http://schemas."
+                      "microsoft.com/win/2004/08/events/event'><System>"
+                      "<EventID>1</EventID></System></Event></Events>\n");
+    tu_parse(&r, NULL, "export.xml", big.ptr, big.len);
+    CHECK_STR(r.b.inputs->type, "evtxml");
+    CHECK_INT(r.nev, 1);
+    tu_free(&r);
+    md_buf_free(&big);
+    const char *other = "<!DOCTYPE html><html></html>";
+    tu_parse(&r, NULL, "export.xml", other, strlen(other));
+    CHECK(r.b.inputs->type == NULL ||
+          strcmp(r.b.inputs->type, "evtxml") != 0);
+    tu_free(&r);
 }
 
 int
