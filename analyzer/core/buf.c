@@ -165,7 +165,10 @@ md_slice_ifind_any(struct md_slice s, const char *const *lits, size_t n)
     for (size_t i = 0; i < s.len; i++) {
         if (!first[(unsigned char)s.ptr[i]])
             continue;
+        int c = lower((unsigned char)s.ptr[i]);
         for (size_t k = 0; k < n; k++) {
+            if (lower((unsigned char)lits[k][0]) != c)
+                continue;
             size_t m = strlen(lits[k]);
             if (m <= s.len - i && md_strncasecmp(s.ptr + i, lits[k], m) == 0)
                 return true;

@@ -251,10 +251,13 @@ md_winhttp_end(struct md_parse_ctx *ctx, struct md_winhttp *w)
 bool
 md_winhttp_head_has_header(const char *text, size_t len)
 {
+    static const char *const headers[] = {
+        "WinHTTP proxy settings",     /* en */
+        "proxy WinHTTP actuels",      /* fr */
+        "WinHTTP-Proxyeinstellungen", /* de */
+    };
     struct md_slice s = md_slice_of(text, len);
-    return ihas(s, "WinHTTP proxy settings") ||   /* en */
-           ihas(s, "proxy WinHTTP actuels") ||    /* fr */
-           ihas(s, "WinHTTP-Proxyeinstellungen") || /* de */
+    return md_slice_ifind_any(s, headers, sizeof headers / sizeof *headers) ||
            has(s, "WinHTTP \xe3\x83\x97\xe3\x83\xad\xe3\x82\xad\xe3\x82\xb7"
                   "\xe8\xa8\xad\xe5\xae\x9a") || /* ja: WinHTTP プロキシ設定 */
            has(s, ja_header_sj);

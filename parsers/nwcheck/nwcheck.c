@@ -427,9 +427,11 @@ nwcheck_bid(const struct md_sniff *sn)
     struct md_slice head = md_slice_of(sn->text, sn->text_len);
     bool named = md_slice_istarts(md_slice_of(sn->base, strlen(sn->base)),
                                   "AzureBackup_Check_NW");
-    bool content = md_slice_ifind(head, "Listing all proxy settings") >= 0 ||
-                   md_slice_ifind(head, "WinInet settings for NT Authority\\"
-                                        "System") >= 0;
+    static const char *const headers[] = {
+        "Listing all proxy settings",
+        "WinInet settings for NT Authority\\System",
+    };
+    bool content = md_slice_ifind_any(head, headers, 2);
     if (named && content)
         return 95;
     if (named)
