@@ -554,10 +554,6 @@ rule('MP021', 'near-miss', H, complete(
     H, system=system_reg('S-1-5-18', counter=3, enable=0, flags=0x09),
     log=log.text()))
 
-if __name__ == '__main__':
-    for path, size in built:
-        print('%6d  %s' % (size, os.path.relpath(path, HERE)))
-
 # ---- the other triggers of MP009 and MP018 ---------------------------------
 # MP009, ProxyEnable=1 while the blob's manual flag is off: the proxy text
 # is then also populated-but-disabled, so MP008 fires with it.
@@ -592,3 +588,20 @@ rule('MP018', 'fire', H, complete(
         '      </bypasslist>\n'
         '    </defaultProxy>\n'),
     log=healthy_log(session_id(H), pid='3F18')))
+# MP011, the agent's own proxy in force with Azure in its bypass list, as
+# SetMarsProxy.exe passes it (Set-OBMachineSetting -BypassUrls "a;b").
+H = 'SQL113'
+files = complete(
+    H, agent=('http://proxy.contoso.local', 8080),
+    system=system_reg('S-1-5-18', **SYSTEM_EMPTY),
+    log=healthy_log(session_id(H), pid='2E11'))
+AGENT_REG = 'Logs/Registry/WindowsAzureBackup.reg'
+files[AGENT_REG] = utf16(files[AGENT_REG][2:].decode('utf-16-le')
+                         .replace('\r\n', '\n').replace(
+    '"ProxyPort"=', '"BypassUrls"="*.contoso.local;*.windowsazure.com"\n'
+    '"ProxyPort"='))
+rule('MP011', 'fire', H, files)
+
+if __name__ == '__main__':
+    for path, size in built:
+        print('%6d  %s' % (size, os.path.relpath(path, HERE)))
