@@ -502,19 +502,56 @@ write_proxy(const struct out *o, const struct md_fact *root)
 /* ---- the precedence chain -------------------------------------------------
  */
 
-/* The chain of rules/pack/precedence.yml, in its order, with what tells
- * whether the bundle holds each source. The states come from effective.*,
- * which the loaded chain (built in or --rules) wrote. */
-static const struct {
-    const char *source, *label, *collected, *set;
-} chain[] = {
-    {"agent", "Agent's own proxy", "collected.agent_settings",
-     "agent.proxy.set"},
-    {"system", "SYSTEM's Windows proxy", "collected.system_settings",
-     "system.proxy.set"},
-    {"none", "Direct connection", NULL, NULL},
+/* The chain as loaded (built in or --rules), in its order, from
+ * precedence.chain: whether the bundle lets each step be decided, and
+ * whether it is set. "none", the direct connection, needs no capture of
+ * its own (as in precedence.c). */
+#define MAX_STEPS 8
+
+struct step {
+    const struct md_fact *source;
+    const char *label; /* a friendly name for the pack's sources, or NULL */
+    bool known, set, direct;
 };
-#define NCHAIN (sizeof chain / sizeof chain[0])
+
+struct chain {
+    struct step s[MAX_STEPS];
+    size_t n;
+};
+
+static const char *
+step_label(const struct md_fact *source)
+{
+    static const struct {
+        const char *source, *label;
+    } labels[] = {
+        {"agent", "Agent's own proxy"},
+        {"system", "SYSTEM's Windows proxy"},
+        {"none", "Direct connection"},
+    };
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (fstr_is(source, labels[i].source))
+            return labels[i].label;
+    return NULL;
+}
+
+static void
+load_chain(const struct md_fact *root, struct chain *c)
+{
+    const struct md_fact *l = md_fact_path(root, "precedence.chain");
+    c->n = 0;
+    for (size_t i = 0; l && l->type == MD_F_LIST && i < l->n; i++) {
+        const struct md_fact *src = fstr(l->items[i], "source");
+        if (!src || c->n == MAX_STEPS)
+            continue;
+        struct step *s = &c->s[c->n++];
+        s->source = src;
+        s->label = step_label(src);
+        s->known = fbool(l->items[i], "known");
+        s->set = fbool(l->items[i], "set");
+        s->direct = fstr_is(src, "none");
+    }
+}
 
 enum state {
     ST_FORCE,
@@ -550,68 +587,65 @@ struct box {
 
 /* The shadowed entry for source, or NULL. */
 static const struct md_fact *
-shadow_of(const struct md_fact *root, const char *source)
+shadow_of(const struct md_fact *root, const struct md_fact *source)
 {
     const struct md_fact *sh = md_fact_path(root, "effective.shadowed");
-    for (size_t i = 0; sh && sh->type == MD_F_LIST && i < sh->n; i++)
-        if (fstr_is(fstr(sh->items[i], "source"), source))
+    for (size_t i = 0; sh && sh->type == MD_F_LIST && i < sh->n; i++) {
+        const struct md_fact *s = fstr(sh->items[i], "source");
+        if (s && source && s->len == source->len &&
+            memcmp(s->s, source->s, s->len) == 0)
             return sh->items[i];
+    }
     return NULL;
 }
 
-static bool
-in_chain(const struct md_fact *source)
-{
-    for (size_t i = 0; i < NCHAIN; i++)
-        if (fstr_is(source, chain[i].source))
-            return true;
-    return false;
-}
-
 static size_t
-chain_index(const struct md_fact *source)
+chain_index(const struct chain *c, const struct md_fact *source)
 {
-    for (size_t i = 0; i < NCHAIN; i++)
-        if (fstr_is(source, chain[i].source))
+    for (size_t i = 0; source && i < c->n; i++)
+        if (c->s[i].source->len == source->len &&
+            memcmp(c->s[i].source->s, source->s, source->len) == 0)
             return i;
-    return NCHAIN;
+    return c->n;
 }
 
 /* The verdict is unknown: the first step whose capture the bundle lacks
  * stopped the chain, so what follows it is undecided. */
 static void
-unknown_box(const struct md_fact *root, size_t i, struct box *b)
+unknown_box(const struct chain *c, size_t i, struct box *b)
 {
     size_t k = 0;
-    while (k < NCHAIN && chain[k].collected && fbool(root, chain[k].collected))
+    while (k < c->n && !c->s[k].direct && c->s[k].known)
         k++;
     if (i < k) {
         b->st = ST_UNSET;
         b->note = "not set: the next source is consulted";
-    } else if (i == k && chain[i].collected) {
+    } else if (i == k && !c->s[i].direct) {
         b->st = ST_MISSING;
         b->note = "the bundle has no capture of it, so the verdict is "
                   "unknown";
-    } else if (!chain[i].collected) {
+    } else if (c->s[i].direct) {
         b->st = ST_UNDECIDED;
         b->note = "a direct connection is never assumed: the sources above "
                   "must be known";
     } else {
         b->st = ST_UNDECIDED;
-        b->note = chain[i].set && fbool(root, chain[i].set)
+        b->note = c->s[i].set
                       ? "set, but in force only if the sources above are not"
                       : "in force only if the sources above are not set";
     }
 }
 
-/* The state of chain step i, given the winner at index win (NCHAIN when
+/* The state of chain step i, given the winner at index win (c->n when
  * unknown). */
 static void
-chain_box(const struct md_fact *root, size_t i, size_t win, struct box *b)
+chain_box(const struct md_fact *root, const struct chain *c, size_t i,
+          size_t win, struct box *b)
 {
     memset(b, 0, sizeof *b);
-    b->label = chain[i].label;
-    const struct md_fact *sh = shadow_of(root, chain[i].source);
+    b->label = c->s[i].label;
+    b->source = c->s[i].source;
+    const struct md_fact *sh = shadow_of(root, c->s[i].source);
     if (i == win) {
         b->st = ST_FORCE;
         b->mode = fstr(root, "effective.mode");
@@ -625,13 +659,13 @@ chain_box(const struct md_fact *root, size_t i, size_t win, struct box *b)
         b->mode = fstr(sh, "mode");
         b->value = fstr(sh, "value");
         b->reason = fstr(sh, "reason");
-    } else if (win == NCHAIN) {
-        unknown_box(root, i, b);
+    } else if (win == c->n) {
+        unknown_box(c, i, b);
     } else if (i > win) {
         b->st = ST_UNUSED;
-        b->note = i + 1 == NCHAIN ? "a proxy is in force"
-                                  : "not set; a source above wins anyway";
-    } else if (chain[i].collected && !fbool(root, chain[i].collected)) {
+        b->note = i + 1 == c->n ? "a proxy is in force"
+                                : "not set; a source above wins anyway";
+    } else if (!c->s[i].direct && !c->s[i].known) {
         b->st = ST_MISSING;
         b->note = "the bundle has no capture of it";
     } else {
@@ -822,14 +856,15 @@ svg_arrow(FILE *f, double x1, double x2, double y)
 /* Boxes for the sources the agent never reads (shadowed entries outside
  * the chain: interactive users, WinHTTP). */
 static size_t
-never_boxes(const struct md_fact *root, struct box *out, size_t max)
+never_boxes(const struct md_fact *root, const struct chain *c, struct box *out,
+            size_t max)
 {
     const struct md_fact *sh = md_fact_path(root, "effective.shadowed");
     size_t n = 0;
     for (size_t i = 0; sh && sh->type == MD_F_LIST && i < sh->n && n < max;
          i++) {
         const struct md_fact *src = fstr(sh->items[i], "source");
-        if (!src || in_chain(src))
+        if (!src || chain_index(c, src) < c->n)
             continue;
         struct box *b = &out[n++];
         memset(b, 0, sizeof *b);
@@ -916,19 +951,13 @@ static void
 write_chain(const struct out *o, const struct md_fact *root)
 {
     const struct md_fact *src = fstr(root, "effective.source");
-    struct box cb[NCHAIN + 1], nb[MAX_NEVER_BOXES];
-    size_t ncb = 0, win = chain_index(src);
-    /* A --rules chain may name a winner this table does not know. */
-    if (src && win == NCHAIN && !fstr_is(src, "unknown")) {
-        memset(&cb[0], 0, sizeof cb[0]);
-        cb[0].source = src;
-        cb[0].st = ST_FORCE;
-        cb[0].mode = fstr(root, "effective.mode");
-        ncb = 1;
-    }
-    for (size_t i = 0; i < NCHAIN; i++)
-        chain_box(root, i, win, &cb[ncb++]);
-    size_t nnb = never_boxes(root, nb, MAX_NEVER_BOXES);
+    struct chain c;
+    load_chain(root, &c);
+    struct box cb[MAX_STEPS], nb[MAX_NEVER_BOXES];
+    size_t ncb = c.n, win = chain_index(&c, src);
+    for (size_t i = 0; i < c.n; i++)
+        chain_box(root, &c, i, win, &cb[i]);
+    size_t nnb = never_boxes(root, &c, nb, MAX_NEVER_BOXES);
     fprintf(o->f,
             "<section id=\"b%zu-chain\">\n<h3>Why this proxy: the "
             "precedence chain</h3>\n<p class=\"note\">The agent "

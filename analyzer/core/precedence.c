@@ -459,6 +459,27 @@ shadow_never(struct md_arena *a, struct md_fact *list, const struct never *n,
     }
 }
 
+/* precedence.chain: every step in the loaded order, with whether the
+ * bundle lets it be decided and whether it is set, for a renderer that
+ * draws the chain as it is (a --rules chain may differ from the pack's). */
+static void
+write_chain(const struct md_precedence *p, struct md_fact *root,
+            struct md_arena *a)
+{
+    struct md_fact *prec = md_fact_child(a, root, "precedence", MD_F_OBJ);
+    struct md_fact *chain = md_fact_child(a, prec, "chain", MD_F_LIST);
+    for (size_t i = 0; i < p->nsteps; i++) {
+        const struct step *s = &p->steps[i];
+        struct md_fact *o = md_fact_new(a, MD_F_OBJ);
+        md_fact_put(a, o, "source", str(a, s->source));
+        md_fact_put(a, o, "known",
+                    md_fact_bool(a, md_expr_true(s->known_when, root)));
+        md_fact_put(a, o, "set",
+                    md_fact_bool(a, md_expr_true(s->in_force_when, root)));
+        md_fact_append(a, chain, o);
+    }
+}
+
 void
 md_precedence_apply(const struct md_precedence *p, struct md_fact *root,
                     struct md_arena *a)
@@ -507,4 +528,5 @@ md_precedence_apply(const struct md_precedence *p, struct md_fact *root,
     }
     for (size_t i = 0; i < p->nnever; i++)
         shadow_never(a, shadowed, &p->never[i], root);
+    write_chain(p, root, a);
 }

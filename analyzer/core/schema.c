@@ -116,6 +116,12 @@ static const struct md_schema_entry schema[] = {
     {"effective.shadowed[*].mode", MD_F_STR, "how it would be used"},
     {"effective.shadowed[*].value", MD_F_STR, "its proxy or PAC URL"},
     {"effective.shadowed[*].reason", MD_F_STR, "why it is not used"},
+    {"precedence.chain[*].source", MD_F_STR,
+     "each step of the precedence chain, in order"},
+    {"precedence.chain[*].known", MD_F_BOOL,
+     "the bundle holds what decides the step"},
+    {"precedence.chain[*].set", MD_F_BOOL, "the step is set (in force if "
+     "no step before it is)"},
 
     {"conflicts[*].fact", MD_F_STR, "a fact two captures disagree on"},
     {"conflicts[*].first", MD_F_STR, "the value kept"},

@@ -43,6 +43,22 @@ put(struct md_model *m, const char *obj, const char *key, const char *val)
     md_fact_put(a, o, key, md_fact_str(a, val, strlen(val)));
 }
 
+/* A step of precedence.chain, appended in order, as precedence.c writes
+ * it: the source, whether the bundle decides it, whether it is set. */
+static void
+step(struct md_model *m, const char *source, bool known, bool set)
+{
+    struct md_arena *a = md_model_arena(m);
+    struct md_fact *p = md_fact_child(a, md_model_root(m), "precedence",
+                                      MD_F_OBJ);
+    struct md_fact *chain = md_fact_child(a, p, "chain", MD_F_LIST);
+    struct md_fact *o = md_fact_new(a, MD_F_OBJ);
+    md_fact_put(a, o, "source", md_fact_str(a, source, strlen(source)));
+    md_fact_put(a, o, "known", md_fact_bool(a, known));
+    md_fact_put(a, o, "set", md_fact_bool(a, set));
+    md_fact_append(a, chain, o);
+}
+
 static struct md_model *
 model_new(void)
 {
@@ -157,6 +173,9 @@ test_chain_states(void)
                                                 strlen(rows[i][2])));
         md_fact_append(a, sh, o);
     }
+    step(m, "agent", true, true);
+    step(m, "system", true, true);
+    step(m, "none", true, true);
     char *page = render(m, NULL, 0, false);
     const char *chain = section(page, "b1-chain");
     CHECK(strstr(chain, "IN FORCE"));
@@ -171,6 +190,9 @@ test_chain_states(void)
 
     m = model_new();
     put(m, "effective", "source", "unknown");
+    step(m, "agent", false, false);
+    step(m, "system", false, false);
+    step(m, "none", false, true);
     page = render(m, NULL, 0, false);
     CHECK(strstr(page, "Cannot tell which proxy the agent uses"));
     CHECK(strstr(section(page, "b1-chain"), "UNDECIDED"));
@@ -180,15 +202,10 @@ test_chain_states(void)
     /* SYSTEM is set, but without the agent's settings nobody can say
      * whether it is used. */
     m = model_new();
-    struct md_arena *a2 = md_model_arena(m);
-    struct md_fact *root = md_model_root(m);
-    struct md_fact *col = md_fact_child(a2, root, "collected", MD_F_OBJ);
-    md_fact_put(a2, col, "agent_settings", md_fact_bool(a2, false));
-    md_fact_put(a2, col, "system_settings", md_fact_bool(a2, true));
-    struct md_fact *sys = md_fact_child(a2, root, "system", MD_F_OBJ);
-    struct md_fact *px = md_fact_child(a2, sys, "proxy", MD_F_OBJ);
-    md_fact_put(a2, px, "set", md_fact_bool(a2, true));
     put(m, "effective", "source", "unknown");
+    step(m, "agent", false, false);
+    step(m, "system", true, true);
+    step(m, "none", false, true);
     page = render(m, NULL, 0, false);
     chain = section(page, "b1-chain");
     CHECK(strstr(chain, "<td>Agent&#39;s own proxy</td><td class=\"state\">"
@@ -197,6 +214,24 @@ test_chain_states(void)
                         "class=\"state\"><b>? undecided</b></td><td></td>"
                         "<td>set, but in force only if the sources above "
                         "are not</td>"));
+    free(page);
+
+    /* A --rules chain is drawn as loaded: its order, its own names. */
+    m = model_new();
+    put(m, "effective", "source", "corp");
+    put(m, "effective", "mode", "manual");
+    step(m, "system", true, false);
+    step(m, "corp", true, true);
+    step(m, "agent", true, true);
+    step(m, "none", true, true);
+    page = render(m, NULL, 0, false);
+    chain = section(page, "b1-chain");
+    const char *sys = strstr(chain, "<td>SYSTEM&#39;s Windows proxy</td>");
+    const char *corp = strstr(chain, "<td>corp</td><td class=\"state\">"
+                                     "<b>\u2714 in force</b>");
+    const char *agent = strstr(chain, "<td>Agent&#39;s own proxy</td>");
+    CHECK(sys && corp && agent && sys < corp && corp < agent);
+    CHECK(strstr(chain, "<td class=\"num\">4</td><td>Direct connection"));
     free(page);
 }
 
