@@ -3,15 +3,13 @@
  * fact of each proxy source, flattened to a path ("agent.proxy.server",
  * "users[S-1-5-21-…].proxy.set", "dotnet[path].enabled"), old against
  * new; the effective proxy; findings added, removed and escalated, paired
- * by rule and subject as a review pairs them.
+ * by rule and subject as a review pairs them. The writers are the
+ * review's (review_write.c, review_md.c, review_html.c, review_sarif.c).
  */
 #include "review_int.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-#include "marsdiag/redact.h"
-#include "marsdiag/verdict.h"
 
 struct flat {
     const char **path;
@@ -169,16 +167,9 @@ md_diff_run(const struct md_engine *e, const char *old_path,
     st = md_engine_scan(e, new_path, opts, &d->new_);
     if (st != MD_OK)
         return st;
-    struct md_finding_delta fd;
-    st = md_findings_compare(&d->old, &d->new_, &d->arena, &fd);
+    st = md_findings_compare(&d->old, &d->new_, &d->arena, &d->delta);
     if (st != MD_OK)
         return st;
-    d->added = fd.added;
-    d->nadded = fd.nadded;
-    d->removed = fd.removed;
-    d->nremoved = fd.nremoved;
-    d->escalated = fd.escalated;
-    d->nescalated = fd.nescalated;
     d->effective_changed = md_effective_changed(md_model_root(d->old.model),
                                                 md_model_root(d->new_.model));
     return compare_sources(d);
@@ -194,178 +185,8 @@ md_diff_free(struct md_diff *d)
     memset(d, 0, sizeof *d);
 }
 
-/* ---- writers ------------------------------------------------------------ */
-
-static const char *const sources[] = {"agent", "system", "users", "winhttp",
-                                      "dotnet"};
-
-static void
-write_side(struct md_json *j, const char *key, const struct md_verdict *v,
-           const struct md_render *rr)
+int
+md_diff_worst_new(const struct md_diff *d)
 {
-    const struct md_fact *root = md_model_root(v->model);
-    md_json_key(j, key);
-    md_json_obj(j);
-    md_json_key(j, "path");
-    md_json_redacted(j, rr->redactor, v->bundle.path, strlen(v->bundle.path));
-    md_json_key(j, "host");
-    md_write_fact_json(j, md_fact_path(root, "host.name"), rr->redactor);
-    md_json_key(j, "effective_proxy");
-    md_write_fact_json(j, md_fact_path(root, "effective"), rr->redactor);
-    md_json_end_obj(j);
-}
-
-static void
-write_changes(struct md_json *j, const struct md_diff *d, const char *source,
-              const struct md_render *rr)
-{
-    md_json_key(j, source);
-    md_json_arr(j);
-    for (size_t i = 0; i < d->nchanges; i++) {
-        const struct md_diff_change *c = &d->changes[i];
-        if (strcmp(c->source, source))
-            continue;
-        md_json_obj(j);
-        md_json_key(j, "fact");
-        md_json_redacted(j, rr->redactor, c->fact, strlen(c->fact));
-        md_json_key(j, "old");
-        md_write_fact_json(j, c->old, rr->redactor);
-        md_json_key(j, "new");
-        md_write_fact_json(j, c->new_, rr->redactor);
-        md_json_end_obj(j);
-    }
-    md_json_end_arr(j);
-}
-
-static void
-write_list(struct md_json *j, const char *key,
-           const struct md_verdict_finding *const *f, size_t n,
-           const struct md_render *rr)
-{
-    md_json_key(j, key);
-    md_json_arr(j);
-    for (size_t i = 0; i < n; i++)
-        md_write_finding_json(j, f[i], rr->redactor);
-    md_json_end_arr(j);
-}
-
-void
-md_write_diff_json(FILE *f, const struct md_diff *d, const struct md_render *rr)
-{
-    struct md_json j;
-    md_json_init(&j, f, true);
-    md_json_obj(&j);
-    md_json_key(&j, "schema");
-    md_json_strz(&j, MD_DIFF_SCHEMA);
-    md_json_key(&j, "tool");
-    md_json_obj(&j);
-    md_json_key(&j, "name");
-    md_json_strz(&j, "marsdiag");
-    md_json_key(&j, "version");
-    md_json_strz(&j, md_version());
-    md_json_key(&j, "rulepack");
-    md_json_strz(&j, rr->rulepack);
-    md_json_end_obj(&j);
-    write_side(&j, "old", &d->old, rr);
-    write_side(&j, "new", &d->new_, rr);
-    md_json_key(&j, "sources");
-    md_json_obj(&j);
-    for (size_t i = 0; i < sizeof sources / sizeof sources[0]; i++)
-        write_changes(&j, d, sources[i], rr);
-    md_json_end_obj(&j);
-    md_json_key(&j, "effective_changed");
-    md_json_bool(&j, d->effective_changed);
-    md_json_key(&j, "findings");
-    md_json_obj(&j);
-    write_list(&j, "added", d->added, d->nadded, rr);
-    write_list(&j, "escalated", d->escalated, d->nescalated, rr);
-    write_list(&j, "removed", d->removed, d->nremoved, rr);
-    md_json_end_obj(&j);
-    md_json_end_obj(&j);
-    fputc('\n', f);
-}
-
-static void
-put(FILE *f, const struct md_render *rr, const char *s)
-{
-    size_t n;
-    char *m = md_redactor_apply(rr->redactor, s, strlen(s), &n);
-    if (m)
-        fwrite(m, 1, n, f);
-    free(m);
-}
-
-static void
-put_fact(FILE *f, const struct md_render *rr, const struct md_fact *v)
-{
-    if (!v || v->type == MD_F_NULL) {
-        fputs("(none)", f);
-    } else if (v->type == MD_F_STR) {
-        char *s = strndup(v->s, v->len);
-        if (s)
-            put(f, rr, s);
-        free(s);
-    } else if (v->type == MD_F_INT) {
-        fprintf(f, "%lld", (long long)v->i);
-    } else if (v->type == MD_F_BOOL) {
-        fputs(v->i ? "true" : "false", f);
-    }
-}
-
-static void
-text_list(FILE *f, const char *title, const struct md_verdict_finding *const *v,
-          size_t n, const struct md_render *rr)
-{
-    size_t k[3] = {0};
-    for (size_t i = 0; i < n; i++)
-        k[v[i]->severity]++;
-    fprintf(f, "\n%s%s:%s ", rr->color ? "\033[1m" : "", title,
-            rr->color ? "\033[0m" : "");
-    if (n)
-        fprintf(f, "%zu error%s, %zu warning%s, %zu info\n", k[2],
-                k[2] == 1 ? "" : "s", k[1], k[1] == 1 ? "" : "s", k[0]);
-    else
-        fputs("none\n", f);
-    for (size_t i = 0; i < n; i++)
-        md_write_finding_text(f, v[i], rr);
-}
-
-void
-md_write_diff_text(FILE *f, const struct md_diff *d, const struct md_render *rr)
-{
-    const char *b = rr->color ? "\033[1m" : "", *o = rr->color ? "\033[0m" : "";
-    fprintf(f, "%sOld:%s ", b, o);
-    put(f, rr, d->old.bundle.path);
-    fprintf(f, "\n%sNew:%s ", b, o);
-    put(f, rr, d->new_.bundle.path);
-    fprintf(f, "\n\n%sSources:%s", b, o);
-    size_t shown = 0;
-    for (size_t s = 0; s < sizeof sources / sizeof sources[0]; s++)
-        for (size_t i = 0; i < d->nchanges; i++) {
-            const struct md_diff_change *c = &d->changes[i];
-            if (strcmp(c->source, sources[s]))
-                continue;
-            fprintf(f, "%s  %-8s ", shown++ ? "" : "\n", c->source);
-            put(f, rr, c->fact);
-            fputs(": ", f);
-            put_fact(f, rr, c->old);
-            fputs(" -> ", f);
-            put_fact(f, rr, c->new_);
-            fputc('\n', f);
-        }
-    if (!shown)
-        fputs(" no change\n", f);
-    char line[1600];
-    fprintf(f, "\n%sEffective proxy%s%s\n  old: ", b, o,
-            d->effective_changed ? ":" : " (the same):");
-    md_effective_line(md_model_root(d->old.model), line, sizeof line);
-    put(f, rr, line);
-    fputs("\n  new: ", f);
-    md_effective_line(md_model_root(d->new_.model), line, sizeof line);
-    put(f, rr, line);
-    fputc('\n', f);
-    text_list(f, "Findings added", d->added, d->nadded, rr);
-    if (d->nescalated)
-        text_list(f, "Findings more severe", d->escalated, d->nescalated, rr);
-    text_list(f, "Findings removed", d->removed, d->nremoved, rr);
+    return md_delta_worst(&d->delta);
 }

@@ -274,15 +274,6 @@ md_findings_compare(const struct md_verdict *old, const struct md_verdict *new_,
     return MD_OK;
 }
 
-static int
-worst(const struct md_verdict_finding *const *f, size_t n, int w)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!f[i]->suppressed && (int)f[i]->severity > w)
-            w = (int)f[i]->severity;
-    return w;
-}
-
 /* ---- the review ---------------------------------------------------------- */
 
 enum md_status
@@ -308,17 +299,9 @@ md_review_run(const struct md_engine *e, const char *bundle,
     st = md_engine_scan_overlay(e, bundle, &oa, opts, &r->after);
     if (st != MD_OK)
         return st;
-    struct md_finding_delta d;
-    st = md_findings_compare(&r->before, &r->after, &r->arena, &d);
+    st = md_findings_compare(&r->before, &r->after, &r->arena, &r->delta);
     if (st != MD_OK)
         return st;
-    r->introduced = d.added;
-    r->nintroduced = d.nadded;
-    r->resolved = d.removed;
-    r->nresolved = d.nremoved;
-    r->escalated = d.escalated;
-    r->nescalated = d.nescalated;
-    r->nunchanged = d.nsame;
     r->effective_changed = md_effective_changed(md_model_root(r->before.model),
                                                 md_model_root(r->after.model));
     return MD_OK;
@@ -336,15 +319,5 @@ md_review_free(struct md_review *r)
 int
 md_review_worst_new(const struct md_review *r)
 {
-    return worst(r->escalated, r->nescalated,
-                 worst(r->introduced, r->nintroduced, -1));
-}
-
-/* ---- the bundle diff ------------------------------------------------------
- */
-
-int
-md_diff_worst_new(const struct md_diff *d)
-{
-    return worst(d->escalated, d->nescalated, worst(d->added, d->nadded, -1));
+    return md_delta_worst(&r->delta);
 }

@@ -230,10 +230,9 @@ page_rest(struct md_html *h, const struct page *p,
 /* ---- the review ---------------------------------------------------------- */
 
 static void
-review_head(const struct md_html *h, const struct md_review *r,
-            const struct md_finding_delta *d)
+review_head(const struct md_html *h, const struct md_review *r)
 {
-        FILE *f = h->f;
+    FILE *f = h->f;
     const struct md_change *c = r->change;
     const struct md_fact *root = md_model_root(r->before.model);
     fputs("<header id=\"review-summary\">\n<h2>Change <span class=\"mono\">",
@@ -242,7 +241,7 @@ review_head(const struct md_html *h, const struct md_review *r,
     fputs("</span></h2>\n", f);
     struct md_buf out = MD_BUF_INIT(0);
     md_review_outcome(&out, r);
-    verdict_box(h, &md_review_words, d, &out);
+    verdict_box(h, &md_review_words, &r->delta, &out);
     md_buf_free(&out);
     fputs("<dl class=\"meta\">\n<dt>Change file</dt><dd class=\"mono\">", f);
     textz(h, c->path);
@@ -355,7 +354,6 @@ md_write_review_html(FILE *f, const struct md_review *r,
                      const struct md_render *rr)
 {
     struct md_html h;
-    struct md_finding_delta d = md_review_delta(r);
     char title[300];
     const char *base = strrchr(r->change->path, '/');
     snprintf(title, sizeof title, "%.200s — marsdiag review",
@@ -367,7 +365,7 @@ md_write_review_html(FILE *f, const struct md_review *r,
                  "the server judged before and after.",
                  extra_css);
     fputs("<article class=\"bundle\" id=\"review\">\n", f);
-    review_head(&h, r, &d);
+    review_head(&h, r);
     review_actions(&h, r->change);
     review_skips(&h, r->change);
     fputs("</section>\n", f);
@@ -384,7 +382,7 @@ md_write_review_html(FILE *f, const struct md_review *r,
         {"\u2714 None: the change introduces no finding.", "",
          "None: the change resolves no finding."},
     };
-    page_rest(&h, &p, &r->before, &r->after, &d);
+    page_rest(&h, &p, &r->before, &r->after, &r->delta);
 }
 
 /* ---- the diff ------------------------------------------------------------ */
@@ -401,16 +399,15 @@ side_row(const struct md_html *h, const char *label, const struct md_fact *a,
 }
 
 static void
-diff_head(const struct md_html *h, const struct md_diff *d,
-          const struct md_finding_delta *fd)
+diff_head(const struct md_html *h, const struct md_diff *d)
 {
-        FILE *f = h->f;
+    FILE *f = h->f;
     const struct md_fact *ro = md_model_root(d->old.model);
     const struct md_fact *rn = md_model_root(d->new_.model);
     fputs("<header id=\"diff-summary\">\n<h2>Old and new bundle of one "
           "server</h2>\n",
           f);
-    verdict_box(h, &md_diff_words, fd, NULL);
+    verdict_box(h, &md_diff_words, &d->delta, NULL);
     fputs("<div class=\"table-wrap\"><table class=\"sides\">\n<thead><tr>"
           "<th></th><th>Old</th><th>New</th></tr></thead>\n<tbody>\n"
           "<tr><th>Bundle</th><td class=\"mono\">",
@@ -486,7 +483,6 @@ void
 md_write_diff_html(FILE *f, const struct md_diff *d, const struct md_render *rr)
 {
     struct md_html h;
-    struct md_finding_delta fd = md_diff_delta(d);
     md_html_page(&h, f, rr, "marsdiag diff",
                  "MARS agent proxy: what changed between two bundles",
                  "Two support bundles of one server compared: each proxy "
@@ -494,7 +490,7 @@ md_write_diff_html(FILE *f, const struct md_diff *d, const struct md_render *rr)
                  "agent uses, and the findings.",
                  extra_css);
     fputs("<article class=\"bundle\" id=\"diff\">\n", f);
-    diff_head(&h, d, &fd);
+    diff_head(&h, d);
     diff_sources(&h, d);
     static const struct page p = {
         "diff",
@@ -508,5 +504,5 @@ md_write_diff_html(FILE *f, const struct md_diff *d, const struct md_render *rr)
         {"\u2714 None: the new bundle has no finding the old one did not.",
          "", "None: every finding of the old bundle is still there."},
     };
-    page_rest(&h, &p, &d->old, &d->new_, &fd);
+    page_rest(&h, &p, &d->old, &d->new_, &d->delta);
 }

@@ -63,10 +63,6 @@ struct md_evidence *md_rec_new(struct md_arena *a, const char *kind,
 
 /* Findings of two verdicts of one server, compared by rule and subject
  * (review.h): arrays in arena a, pointing into the verdicts. */
-struct md_finding_delta {
-    const struct md_verdict_finding **added, **removed, **escalated;
-    size_t nadded, nremoved, nescalated, nsame;
-};
 enum md_status md_findings_compare(const struct md_verdict *old,
                                    const struct md_verdict *new_,
                                    struct md_arena *a,
@@ -84,7 +80,7 @@ bool md_effective_changed(const struct md_fact *old_root,
  * most; not yet masked. */
 void md_effective_line(const struct md_fact *root, char *buf, size_t n);
 
-/* ---- what the Markdown, HTML and SARIF writers share (review_view.c) ---
+/* ---- what the writers of every format share (review_view.c) ------------
  * Their strings are not yet masked: writers pass them through
  * md_redactor_apply like any bundle text. */
 
@@ -137,10 +133,13 @@ void md_delta_headline(struct md_buf *b, const struct md_headline_words *w,
                        const struct md_finding_delta *d);
 
 /* What the state after a review is, in words (not yet masked): "After
- * the change the agent connects: LINE.", and what to beware of — a
- * direct connection it leads to, statements not understood, an empty
- * change file. */
+ * the change the agent connects: LINE.", then md_review_cautions. */
 void md_review_outcome(struct md_buf *b, const struct md_review *r);
+
+/* What to beware of after a review, each sentence after a space: a
+ * direct connection it leads to, an empty change file, statements not
+ * understood. Nothing when there is none. */
+void md_review_cautions(struct md_buf *b, const struct md_review *r);
 
 /* "1 error, 2 warnings, 0 info": n[] by severity. */
 void md_severity_words(FILE *f, const size_t n[3]);
@@ -164,11 +163,6 @@ bool md_finding_in(const struct md_verdict_finding *const *v, size_t n,
  * d->escalated (the same before and after)? */
 bool md_delta_unchanged(const struct md_finding_delta *d,
                         const struct md_verdict_finding *f);
-
-/* A review's comparison as a delta (introduced as added, resolved as
- * removed). */
-struct md_finding_delta md_review_delta(const struct md_review *r);
-struct md_finding_delta md_diff_delta(const struct md_diff *d);
 
 /* SYSTEM's Internet Settings key (HKU\S-1-5-18), the key of
  * WinHttpSettings (64-bit view). */

@@ -274,11 +274,10 @@ void
 md_write_review_md(FILE *f, const struct md_review *r,
                    const struct md_render *rr)
 {
-    struct md_finding_delta d = md_review_delta(r);
     fputs("## marsdiag review: ", f);
     put(f, rr, MD_MD_CODE, base_name(r->change->path));
     fputs("\n\n", f);
-    headline(f, &md_review_words, &d);
+    headline(f, &md_review_words, &r->delta);
     struct md_buf out = MD_BUF_INIT(0);
     md_review_outcome(&out, r);
     if (out.ptr)
@@ -298,7 +297,7 @@ md_write_review_md(FILE *f, const struct md_review *r,
         finding_list(f, rr, "Made more severe by the change", r->escalated,
                      r->nescalated);
     finding_list(f, rr, "Resolved by the change", r->resolved, r->nresolved);
-    unchanged(f, &r->after, &d);
+    unchanged(f, &r->after, &r->delta);
 }
 
 /* ---- the diff -------------------------------------------------------------
@@ -374,23 +373,23 @@ diff_sources(FILE *f, const struct md_diff *d, const struct md_render *r)
 void
 md_write_diff_md(FILE *f, const struct md_diff *d, const struct md_render *rr)
 {
-    struct md_finding_delta fd = md_diff_delta(d);
+    const struct md_finding_delta *fd = &d->delta;
     fputs("## marsdiag diff: ", f);
     put(f, rr, MD_MD_CODE, base_name(d->old.bundle.path));
     fputs(" → ", f);
     put(f, rr, MD_MD_CODE, base_name(d->new_.bundle.path));
     fputs("\n\n", f);
-    headline(f, &md_diff_words, &fd);
+    headline(f, &md_diff_words, fd);
     diff_header(f, d, rr);
     diff_sources(f, d, rr);
     fputs("### Effective proxy: old → new\n\n", f);
     effective_table(f, rr, &d->old, &d->new_, "Old", "New");
     shadowed(f, rr, &d->old, "In the old bundle");
     shadowed(f, rr, &d->new_, "In the new bundle");
-    finding_list(f, rr, "Findings added", d->added, d->nadded);
-    if (d->nescalated)
-        finding_list(f, rr, "Findings made more severe", d->escalated,
-                     d->nescalated);
-    finding_list(f, rr, "Findings removed", d->removed, d->nremoved);
-    unchanged(f, &d->new_, &fd);
+    finding_list(f, rr, "Findings added", fd->added, fd->nadded);
+    if (fd->nescalated)
+        finding_list(f, rr, "Findings made more severe", fd->escalated,
+                     fd->nescalated);
+    finding_list(f, rr, "Findings removed", fd->removed, fd->nremoved);
+    unchanged(f, &d->new_, fd);
 }

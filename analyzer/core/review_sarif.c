@@ -82,16 +82,15 @@ md_write_review_sarif(FILE *f, const struct md_review *r,
         bases[nb++] = (struct md_sarif_base){"BUNDLE1", &r->before.bundle};
     bases[nb++] = (struct md_sarif_base){"CHANGE", &r->change->file};
     const struct md_verdict *v[] = {&r->before, &r->after};
-    struct md_finding_delta d = md_review_delta(r);
     static const char *const keys[] = {"change", "bundle"};
     const char *values[] = {r->change->path,
                             r->empty_machine ? NULL : r->before.bundle.path};
     struct md_sarif s;
     md_sarif_begin(&s, f, v, 2, bases, nb, rr);
-    results(&s, &r->before, &r->after, &d);
+    results(&s, &r->before, &r->after, &r->delta);
     md_sarif_end_results(&s);
     run_properties(&s, "review", keys, values, &r->before, &r->after,
-                   &md_review_words, &d);
+                   &md_review_words, &r->delta);
     md_sarif_end(&s);
 }
 
@@ -102,14 +101,13 @@ md_write_diff_sarif(FILE *f, const struct md_diff *d,
     struct md_sarif_base bases[] = {{"BUNDLE1", &d->old.bundle},
                                     {"BUNDLE2", &d->new_.bundle}};
     const struct md_verdict *v[] = {&d->old, &d->new_};
-    struct md_finding_delta fd = md_diff_delta(d);
     static const char *const keys[] = {"old", "new"};
     const char *values[] = {d->old.bundle.path, d->new_.bundle.path};
     struct md_sarif s;
     md_sarif_begin(&s, f, v, 2, bases, 2, rr);
-    results(&s, &d->old, &d->new_, &fd);
+    results(&s, &d->old, &d->new_, &d->delta);
     md_sarif_end_results(&s);
     run_properties(&s, "diff", keys, values, &d->old, &d->new_,
-                   &md_diff_words, &fd);
+                   &md_diff_words, &d->delta);
     md_sarif_end(&s);
 }

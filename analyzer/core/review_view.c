@@ -1,9 +1,9 @@
 /*
- * What the Markdown, HTML and SARIF writers of a review and of a bundle
- * diff share (review_int.h): the words for an action, the rows of the
- * before/after table of the effective proxy, the proxy sources of a
- * diff, and the one-line verdict of a comparison, so that every format
- * says the same thing the same way.
+ * What the writers of a review and of a bundle diff share (review_int.h):
+ * the words for an action, the rows of the before/after table of the
+ * effective proxy, the proxy sources of a diff, the one-line verdict of
+ * a comparison and what to beware of after a change, so that every
+ * format says the same thing the same way.
  */
 #include "review_int.h"
 
@@ -80,32 +80,6 @@ md_delta_unchanged(const struct md_finding_delta *d,
            !md_finding_in(d->escalated, d->nescalated, f);
 }
 
-struct md_finding_delta
-md_review_delta(const struct md_review *r)
-{
-    return (struct md_finding_delta){
-        .added = r->introduced,
-        .removed = r->resolved,
-        .escalated = r->escalated,
-        .nadded = r->nintroduced,
-        .nremoved = r->nresolved,
-        .nescalated = r->nescalated,
-        .nsame = r->nunchanged,
-    };
-}
-
-struct md_finding_delta
-md_diff_delta(const struct md_diff *d)
-{
-    struct md_finding_delta fd = {d->added,  d->removed,  d->escalated,
-                                  d->nadded, d->nremoved, d->nescalated, 0};
-    /* A diff does not count them: they are NEW's findings not added and
-     * not escalated. */
-    for (size_t i = 0; i < d->new_.nfindings; i++)
-        fd.nsame += md_delta_unchanged(&fd, &d->new_.findings[i]);
-    return fd;
-}
-
 void
 md_severity_words(FILE *f, const size_t n[3])
 {
@@ -138,18 +112,19 @@ md_sha256_hex(const struct md_bundle *b, char out[65])
     return true;
 }
 
+static int
+worst(const struct md_verdict_finding *const *f, size_t n, int w)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!f[i]->suppressed && (int)f[i]->severity > w)
+            w = (int)f[i]->severity;
+    return w;
+}
+
 int
 md_delta_worst(const struct md_finding_delta *d)
 {
-    int w = -1;
-    for (size_t i = 0; i < d->nadded; i++)
-        if (!d->added[i]->suppressed && (int)d->added[i]->severity > w)
-            w = (int)d->added[i]->severity;
-    for (size_t i = 0; i < d->nescalated; i++)
-        if (!d->escalated[i]->suppressed &&
-            (int)d->escalated[i]->severity > w)
-            w = (int)d->escalated[i]->severity;
-    return w;
+    return worst(d->escalated, d->nescalated, worst(d->added, d->nadded, -1));
 }
 
 /* "MP001 Title, MP007 Title" (with titles) or "MP001, MP007" of the
@@ -242,10 +217,16 @@ md_delta_headline(struct md_buf *b, const struct md_headline_words *w,
 void
 md_review_outcome(struct md_buf *b, const struct md_review *r)
 {
-    const struct md_fact *after = md_model_root(r->after.model);
     char line[1600];
-    md_effective_line(after, line, sizeof line);
+    md_effective_line(md_model_root(r->after.model), line, sizeof line);
     md_buf_printf(b, "After the change the agent connects: %s.", line);
+    md_review_cautions(b, r);
+}
+
+void
+md_review_cautions(struct md_buf *b, const struct md_review *r)
+{
+    const struct md_fact *after = md_model_root(r->after.model);
     const struct md_fact *mode = md_fact_path(after, "effective.mode");
     bool direct = mode && mode->type == MD_F_STR && mode->len == 6 &&
                   !memcmp(mode->s, "direct", 6);

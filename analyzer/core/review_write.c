@@ -296,11 +296,12 @@ text_list(FILE *f, const char *title, const struct md_verdict_finding *const *v,
     for (size_t i = 0; i < n; i++)
         k[v[i]->severity]++;
     fprintf(f, "\n%s%s:%s ", st->bold, title, st->off);
-    if (!n)
+    if (n) {
+        md_severity_words(f, k);
+        fputc('\n', f);
+    } else {
         fputs("none\n", f);
-    else
-        fprintf(f, "%zu error%s, %zu warning%s, %zu info\n", k[2],
-                k[2] == 1 ? "" : "s", k[1], k[1] == 1 ? "" : "s", k[0]);
+    }
     for (size_t i = 0; i < n; i++)
         md_write_finding_text(f, v[i], rr);
 }
@@ -368,10 +369,9 @@ static void
 text_verdict(FILE *f, const struct md_review *r, const struct md_render *rr,
              const struct style *st)
 {
-    const struct md_fact *after = md_model_root(r->after.model);
     char line[1600], list[256], esc[256];
     struct md_buf b = MD_BUF_INIT(0);
-    md_effective_line(after, line, sizeof line);
+    md_effective_line(md_model_root(r->after.model), line, sizeof line);
     const struct md_verdict_finding *const *in = r->introduced;
     size_t ne = ids(in, r->nintroduced, MD_SEV_ERROR, list, sizeof list);
     size_t nx = ids(r->escalated, r->nescalated, MD_SEV_ERROR, esc, sizeof esc);
@@ -401,23 +401,7 @@ text_verdict(FILE *f, const struct md_review *r, const struct md_render *rr,
                   line);
     if (ids(r->resolved, r->nresolved, MD_SEV_INFO, list, sizeof list))
         md_buf_printf(&b, " It resolves %s.", list);
-    const struct md_fact *mode = md_fact_path(after, "effective.mode");
-    if (r->effective_changed && mode && mode->type == MD_F_STR &&
-        mode->len == 6 && !memcmp(mode->s, "direct", 6))
-        md_buf_adds(&b, " Without a proxy, backups reach Azure only if this "
-                        "server can connect to Azure directly (HTTPS, port "
-                        "443).");
-    size_t nu = 0;
-    for (size_t i = 0; i < r->change->nskips; i++)
-        nu += !r->change->skips[i].understood;
-    if (!r->change->nactions && !r->change->nskips)
-        md_buf_adds(&b, " The change file holds no statement: nothing was "
-                        "applied.");
-    if (nu)
-        md_buf_printf(&b,
-                      " %zu statement%s not understood: the verdict "
-                      "covers the rest of the change only.",
-                      nu, nu == 1 ? " was" : "s were");
+    md_review_cautions(&b, r);
     fprintf(f, "\n%sVerdict:%s %s%s%s\n", st->bold, st->off,
             ne || nx ? st->red : "", head, ne || nx ? st->off : "");
     wrapped(f, rr, 2, b.ptr ? b.ptr : "");
@@ -432,14 +416,10 @@ unchanged_ids(FILE *f, const struct md_review *r)
     size_t shown = 0;
     for (size_t i = 0; i < v->nfindings; i++) {
         const struct md_verdict_finding *x = &v->findings[i];
-        bool changed = false, dup = false;
-        for (size_t k = 0; k < r->nintroduced && !changed; k++)
-            changed = r->introduced[k] == x;
-        for (size_t k = 0; k < r->nescalated && !changed; k++)
-            changed = r->escalated[k] == x;
+        bool dup = false;
         for (size_t k = 0; k < i && !dup; k++)
             dup = v->findings[k].rule == x->rule;
-        if (changed || dup)
+        if (dup || !md_delta_unchanged(&r->delta, x))
             continue;
         fprintf(f, "%s%s", shown++ ? ", " : " (", x->rule->id);
     }
@@ -475,4 +455,132 @@ md_write_review_text(FILE *f, const struct md_review *r,
     unchanged_ids(f, r);
     fputc('\n', f);
     text_verdict(f, r, rr, &st);
+}
+
+/* ---- diff: JSON ---------------------------------------------------------- */
+
+static void
+write_side(struct md_json *j, const char *key, const struct md_verdict *v,
+           const struct md_render *rr)
+{
+    const struct md_fact *root = md_model_root(v->model);
+    md_json_key(j, key);
+    md_json_obj(j);
+    jstr(j, rr, "path", v->bundle.path);
+    md_json_key(j, "host");
+    md_write_fact_json(j, md_fact_path(root, "host.name"), rr->redactor);
+    md_json_key(j, "effective_proxy");
+    md_write_fact_json(j, md_fact_path(root, "effective"), rr->redactor);
+    md_json_end_obj(j);
+}
+
+static void
+write_changes(struct md_json *j, const struct md_diff *d, const char *source,
+              const struct md_render *rr)
+{
+    md_json_key(j, source);
+    md_json_arr(j);
+    for (size_t i = 0; i < d->nchanges; i++) {
+        const struct md_diff_change *c = &d->changes[i];
+        if (strcmp(c->source, source))
+            continue;
+        md_json_obj(j);
+        jstr(j, rr, "fact", c->fact);
+        md_json_key(j, "old");
+        md_write_fact_json(j, c->old, rr->redactor);
+        md_json_key(j, "new");
+        md_write_fact_json(j, c->new_, rr->redactor);
+        md_json_end_obj(j);
+    }
+    md_json_end_arr(j);
+}
+
+void
+md_write_diff_json(FILE *f, const struct md_diff *d, const struct md_render *rr)
+{
+    const struct md_finding_delta *fd = &d->delta;
+    struct md_json j;
+    md_json_init(&j, f, true);
+    md_json_obj(&j);
+    md_json_key(&j, "schema");
+    md_json_strz(&j, MD_DIFF_SCHEMA);
+    write_tool(&j, rr);
+    write_side(&j, "old", &d->old, rr);
+    write_side(&j, "new", &d->new_, rr);
+    md_json_key(&j, "sources");
+    md_json_obj(&j);
+    for (size_t s = 0; s < MD_DIFF_NSOURCES; s++)
+        write_changes(&j, d, md_diff_sources[s].source, rr);
+    md_json_end_obj(&j);
+    md_json_key(&j, "effective_changed");
+    md_json_bool(&j, d->effective_changed);
+    md_json_key(&j, "findings");
+    md_json_obj(&j);
+    write_findings(&j, "added", fd->added, fd->nadded, rr);
+    write_findings(&j, "escalated", fd->escalated, fd->nescalated, rr);
+    write_findings(&j, "removed", fd->removed, fd->nremoved, rr);
+    md_json_end_obj(&j);
+    md_json_end_obj(&j);
+    fputc('\n', f);
+}
+
+/* ---- diff: text ---------------------------------------------------------- */
+
+static void
+put_fact(FILE *f, const struct md_render *rr, const struct md_fact *v)
+{
+    if (!v || v->type == MD_F_NULL) {
+        fputs("(none)", f);
+    } else if (v->type == MD_F_STR) {
+        char *s = strndup(v->s, v->len);
+        if (s)
+            put(f, rr, s);
+        free(s);
+    } else if (v->type == MD_F_INT) {
+        fprintf(f, "%lld", (long long)v->i);
+    } else if (v->type == MD_F_BOOL) {
+        fputs(v->i ? "true" : "false", f);
+    }
+}
+
+void
+md_write_diff_text(FILE *f, const struct md_diff *d, const struct md_render *rr)
+{
+    struct style st = style_of(rr);
+    const struct md_finding_delta *fd = &d->delta;
+    fprintf(f, "%sOld:%s ", st.bold, st.off);
+    put(f, rr, d->old.bundle.path);
+    fprintf(f, "\n%sNew:%s ", st.bold, st.off);
+    put(f, rr, d->new_.bundle.path);
+    fprintf(f, "\n\n%sSources:%s", st.bold, st.off);
+    size_t shown = 0;
+    for (size_t s = 0; s < MD_DIFF_NSOURCES; s++)
+        for (size_t i = 0; i < d->nchanges; i++) {
+            const struct md_diff_change *c = &d->changes[i];
+            if (strcmp(c->source, md_diff_sources[s].source))
+                continue;
+            fprintf(f, "%s  %-8s ", shown++ ? "" : "\n", c->source);
+            put(f, rr, c->fact);
+            fputs(": ", f);
+            put_fact(f, rr, c->old);
+            fputs(" -> ", f);
+            put_fact(f, rr, c->new_);
+            fputc('\n', f);
+        }
+    if (!shown)
+        fputs(" no change\n", f);
+    char line[1600];
+    fprintf(f, "\n%sEffective proxy%s%s\n  old: ", st.bold, st.off,
+            d->effective_changed ? ":" : " (the same):");
+    md_effective_line(md_model_root(d->old.model), line, sizeof line);
+    put(f, rr, line);
+    fputs("\n  new: ", f);
+    md_effective_line(md_model_root(d->new_.model), line, sizeof line);
+    put(f, rr, line);
+    fputc('\n', f);
+    text_list(f, "Findings added", fd->added, fd->nadded, rr, &st);
+    if (fd->nescalated)
+        text_list(f, "Findings more severe", fd->escalated, fd->nescalated, rr,
+                  &st);
+    text_list(f, "Findings removed", fd->removed, fd->nremoved, rr, &st);
 }

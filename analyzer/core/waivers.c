@@ -5,13 +5,12 @@
  * a tree — checked entry by entry, then applied to verdicts.
  *
  * Errors are collected, sorted by position and handed on as
- * file:line:column (libyaml marks are 0-based; ours are 1-based), like
- * the rule loader's (rules/engine/ruleset.c).
+ * file:line:column (libyaml marks are 0-based; ours are 1-based) through
+ * yamlerr.h, as the rule loader's (rules/engine/ruleset.c).
  */
 #include "marsdiag/waivers.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,19 +106,9 @@ report(struct loader *L, unsigned line, unsigned col, const char *msg)
         L->dead = true;
 }
 
-static void lerr(struct loader *L, const yaml_mark_t *m, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-lerr(struct loader *L, const yaml_mark_t *m, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    report(L, (unsigned)m->line + 1, (unsigned)m->column + 1, msg);
-}
+/* lerr(L, mark, fmt, ...): an error at a libyaml mark (md_yamlerr_at);
+ * too many of them end the file. */
+#define lerr(L, ...) ((L)->dead |= !md_yamlerr_at(&(L)->errs, __VA_ARGS__))
 
 static bool
 next_event(struct loader *L, yaml_event_t *ev)
@@ -134,10 +123,7 @@ next_event(struct loader *L, yaml_event_t *ev)
         L->dead = true;
         return false;
     }
-    yaml_mark_t m = md_yaml_problem_mark(&L->p, L->text, L->len);
-    lerr(L, &m, "invalid YAML: %s%s%s",
-         L->p.problem ? L->p.problem : "syntax error",
-         L->p.context ? " " : "", L->p.context ? L->p.context : "");
+    md_yamlerr_parse(&L->errs, &L->p, L->text, L->len);
     L->dead = true;
     return false;
 }
@@ -171,23 +157,6 @@ what(const yaml_event_t *ev)
     case YAML_MAPPING_START_EVENT: return "a mapping";
     default: return "something else";
     }
-}
-
-/* A short, printable copy of a scalar for messages. */
-static const char *
-shown(const char *s, size_t len, char *buf, size_t size)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < len && k + 4 < size; i++) {
-        unsigned char c = (unsigned char)s[i];
-        buf[k++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
-    }
-    if (k + 4 >= size && len > k) {
-        memcpy(buf + k, "...", 3);
-        k += 3;
-    }
-    buf[k] = '\0';
-    return buf;
 }
 
 /* ---- one entry ---------------------------------------------------------- */
@@ -246,8 +215,8 @@ unknown_rule(struct loader *L, const struct field *f)
     size_t n = md_ruleset_similar(L->rs, f->s, near, 5);
     char buf[64];
     struct md_buf b = MD_BUF_INIT(4096);
-    md_buf_printf(&b, "unknown rule '%s'", shown(f->s, f->len, buf,
-                                                 sizeof buf));
+    md_buf_printf(&b, "unknown rule '%s'",
+                  md_yamlerr_shown(f->s, f->len, buf, sizeof buf));
     for (size_t i = 0; i < n; i++)
         md_buf_printf(&b, "%s%s", i ? ", " : " (did you mean ", near[i]->id);
     md_buf_adds(&b, n ? "?)" : "; 'marsdiag rules' lists them");
@@ -277,12 +246,12 @@ add_entry(struct loader *L, const yaml_mark_t *at, struct field *f)
     if (h->s && !is_host(h->s, h->len))
         lerr(L, &h->val, "bad host name '%s' (letters, digits, '-', '_' and "
                          "'.', at most %d)",
-             shown(h->s, h->len, buf, sizeof buf), MAX_HOST_LEN);
+             md_yamlerr_shown(h->s, h->len, buf, sizeof buf), MAX_HOST_LEN);
     struct field *sh = &f[K_BUNDLE];
     if (sh->s && !is_sha256(sh->s, sh->len))
         lerr(L, &sh->val, "bad SHA-256 '%s': 64 hexadecimal digits, as "
                           "sha256sum prints for the bundle file",
-             shown(sh->s, sh->len, buf, sizeof buf));
+             md_yamlerr_shown(sh->s, sh->len, buf, sizeof buf));
     struct field *re = &f[K_REASON];
     if (re->s && trimmed(re->s, re->len) == 0)
         lerr(L, &re->val, "'reason' is empty: say why the finding is accepted");
@@ -291,7 +260,7 @@ add_entry(struct loader *L, const yaml_mark_t *at, struct field *f)
     if (ex->s && !md_waiver_date_parse(ex->s, ex->len, &day))
         lerr(L, &ex->val, "bad date '%s' for 'expires' (YYYY-MM-DD, a real "
                           "date)",
-             shown(ex->s, ex->len, buf, sizeof buf));
+             md_yamlerr_shown(ex->s, ex->len, buf, sizeof buf));
     if (L->errs.nerr != before)
         return;
     struct md_waivers *w = L->w;
@@ -365,7 +334,8 @@ read_entry(struct loader *L, yaml_event_t *ev)
             if (i == K_COUNT)
                 lerr(L, &k.start_mark, "unknown key '%s' (rule, host, "
                                        "bundle, reason, expires)",
-                     shown(name, k.data.scalar.length, buf, sizeof buf));
+                     md_yamlerr_shown(name, k.data.scalar.length, buf,
+                                      sizeof buf));
             else if (f[i].seen)
                 lerr(L, &k.start_mark, "duplicate key '%s'", key_names[i]);
         }
@@ -445,8 +415,8 @@ read_document(struct loader *L, yaml_event_t *ev)
         else if (!ours)
             lerr(L, &k.start_mark, "unknown key '%s' (a waiver file has "
                                    "'waivers' only)",
-                 shown((const char *)k.data.scalar.value,
-                       k.data.scalar.length, buf, sizeof buf));
+                 md_yamlerr_shown((const char *)k.data.scalar.value,
+                                  k.data.scalar.length, buf, sizeof buf));
         else if (seen)
             lerr(L, &k.start_mark, "duplicate key 'waivers'");
         skip_node(L, &k);

@@ -1,6 +1,8 @@
 /* Errors of a YAML file loader (yamlerr.h). */
 #include "yamlerr.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +25,19 @@ md_yamlerr_add(struct md_yamlerr *e, unsigned line, unsigned col,
     if (it.msg)
         e->v[e->n++] = it;
     return e->nerr < MD_YAMLERR_MAX;
+}
+
+bool
+md_yamlerr_at(struct md_yamlerr *e, const yaml_mark_t *m, const char *fmt,
+              ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return md_yamlerr_add(e, (unsigned)m->line + 1, (unsigned)m->column + 1,
+                          msg);
 }
 
 static int
@@ -63,8 +78,11 @@ md_yamlerr_free(struct md_yamlerr *e)
     e->n = e->cap = 0;
 }
 
-yaml_mark_t
-md_yaml_problem_mark(const yaml_parser_t *p, const char *text, size_t len)
+/* Where the problem of a failed yaml_parser_parse is; the reader gives a
+ * byte offset only, so for its errors the line and column are counted
+ * over text[0..len). */
+static yaml_mark_t
+problem_mark(const yaml_parser_t *p, const char *text, size_t len)
 {
     yaml_mark_t m = p->problem_mark;
     if (p->error != YAML_READER_ERROR)
@@ -78,4 +96,30 @@ md_yaml_problem_mark(const yaml_parser_t *p, const char *text, size_t len)
             m.column++;
         }
     return m;
+}
+
+bool
+md_yamlerr_parse(struct md_yamlerr *e, const yaml_parser_t *p,
+                 const char *text, size_t len)
+{
+    yaml_mark_t m = problem_mark(p, text, len);
+    return md_yamlerr_at(e, &m, "invalid YAML: %s%s%s",
+                         p->problem ? p->problem : "syntax error",
+                         p->context ? " " : "", p->context ? p->context : "");
+}
+
+const char *
+md_yamlerr_shown(const char *s, size_t len, char *buf, size_t size)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < len && k + 4 < size; i++) {
+        unsigned char c = (unsigned char)s[i];
+        buf[k++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+    }
+    if (k + 4 >= size && len > k) {
+        memcpy(buf + k, "...", 3);
+        k += 3;
+    }
+    buf[k] = '\0';
+    return buf;
 }

@@ -16,7 +16,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,29 +151,16 @@ expr_err_cb(void *user, const char *file, unsigned line, unsigned col,
     report(user, line, col, msg);
 }
 
-static void lerr(struct loader *L, const yaml_mark_t *m, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-lerr(struct loader *L, const yaml_mark_t *m, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    report(L, (unsigned)m->line + 1, (unsigned)m->column + 1, msg);
-}
+/* lerr(L, mark, fmt, ...): an error at a libyaml mark (md_yamlerr_at);
+ * too many of them end the source. */
+#define lerr(L, ...) ((L)->dead |= !md_yamlerr_at(&(L)->errs, __VA_ARGS__))
 
 static bool
 next_event(struct loader *L, yaml_event_t *ev)
 {
     if (yaml_parser_parse(&L->p, ev))
         return true;
-    yaml_mark_t m = md_yaml_problem_mark(&L->p, L->text, L->len);
-    lerr(L, &m, "invalid YAML: %s%s%s",
-         L->p.problem ? L->p.problem : "syntax error",
-         L->p.context ? " " : "", L->p.context ? L->p.context : "");
+    md_yamlerr_parse(&L->errs, &L->p, L->text, L->len);
     L->dead = true;
     return false;
 }
@@ -364,17 +350,7 @@ kind_str(enum ykind k)
 static const char *
 shown(const struct ynode *n, char *buf, size_t size)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < n->len && k + 4 < size; i++) {
-        unsigned char c = (unsigned char)n->s[i];
-        buf[k++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
-    }
-    if (k + 4 >= size && n->len > k) {
-        memcpy(buf + k, "...", 3);
-        k += 3;
-    }
-    buf[k] = '\0';
-    return buf;
+    return md_yamlerr_shown(n->s, n->len, buf, size);
 }
 
 static size_t

@@ -126,16 +126,32 @@ enum md_status md_change_read(const char *path, const struct md_limits *lim,
                               struct md_change **out);
 void md_change_free(struct md_change *c);
 
+/* The findings of two verdicts of one server, compared by rule and
+ * subject (above): pointers into the newer verdict's findings (added,
+ * escalated) and the older's (removed); arrays in the arena of the
+ * review or diff that holds them. */
+struct md_finding_delta {
+    const struct md_verdict_finding **added, **removed, **escalated;
+    size_t nadded, nremoved, nescalated;
+    size_t nsame; /* findings in both, not more severe */
+};
+
 struct md_review {
     const struct md_change *change; /* borrowed */
     bool empty_machine;             /* no bundle was given */
     struct md_arena arena;          /* records the review made itself */
     struct md_verdict before, after;
-    /* Pointers into after.findings (introduced, escalated) and
-     * before.findings (resolved). */
-    const struct md_verdict_finding **introduced, **resolved, **escalated;
-    size_t nintroduced, nresolved, nescalated;
-    size_t nunchanged;      /* findings in both, not more severe */
+    /* before compared with after, read as a delta or by the review's
+     * names: introduced (added), resolved (removed), escalated,
+     * unchanged (same). */
+    union {
+        struct md_finding_delta delta;
+        struct {
+            const struct md_verdict_finding **introduced, **resolved,
+                **escalated;
+            size_t nintroduced, nresolved, nescalated, nunchanged;
+        };
+    };
     bool effective_changed; /* source, mode, server, port, PAC URL,
                              * credentials or bypass differ */
 };
@@ -205,8 +221,7 @@ struct md_diff {
     struct md_verdict old, new_;
     struct md_diff_change *changes;
     size_t nchanges;
-    const struct md_verdict_finding **added, **removed, **escalated;
-    size_t nadded, nremoved, nescalated;
+    struct md_finding_delta delta; /* old compared with new_ */
     bool effective_changed;
     struct md_arena arena;
 };
