@@ -16,12 +16,35 @@
 
 /* ---- escaping ---------------------------------------------------------- */
 
+/* Bytes at s[i] that make one control character a terminal would act on
+ * (C0 but tab and line breaks, DEL, C1 in UTF-8), or 0: Markdown is read
+ * on terminals too, and a hostile bundle may carry escape sequences. They
+ * are written as '?', as md_text_scrub does for the text report. */
+static size_t
+control_at(const char *s, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+        return 1;
+    if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+        (unsigned char)s[i + 1] <= 0x9F)
+        return 2;
+    return 0;
+}
+
 void
 md_md_text(FILE *f, const char *s, size_t len)
 {
     bool line_start = true;
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
+        size_t k = control_at(s, len, i);
+        if (k) {
+            fputc('?', f);
+            i += k - 1;
+            line_start = false;
+            continue;
+        }
         if (c == '\r')
             continue;
         if (c == '\n') {
@@ -82,6 +105,11 @@ md_md_code(FILE *f, const char *s, size_t len, int in_table)
         fputc(' ', f);
     for (size_t i = 0; i < len; i++) {
         char c = s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i];
+        size_t k = control_at(s, len, i);
+        if (k) {
+            c = '?';
+            i += k - 1;
+        }
         if (c == '|' && in_table)
             fputc('\\', f);
         fputc(c, f);
@@ -99,9 +127,15 @@ md_md_block(FILE *f, const char *s, size_t len)
         n = 3;
     ticks(f, n);
     fputc('\n', f);
-    for (size_t i = 0; i < len; i++)
-        if (s[i] != '\r')
+    for (size_t i = 0; i < len; i++) {
+        size_t k = control_at(s, len, i);
+        if (k) {
+            fputc('?', f);
+            i += k - 1;
+        } else if (s[i] != '\r') {
             fputc(s[i], f);
+        }
+    }
     if (!len || s[len - 1] != '\n')
         fputc('\n', f);
     ticks(f, n);

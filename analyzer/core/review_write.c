@@ -14,11 +14,27 @@
 
 /* ---- shared ------------------------------------------------------------- */
 
+/* s as the text report may show it: redacted, on one line (tabs and line
+ * breaks as spaces), and with no control character left (a hostile
+ * bundle or change file may carry terminal escapes), as verdict.c's text
+ * writer does. NULL when out of memory; free the result. */
+static char *
+shown(const struct md_render *rr, const char *s, size_t len, size_t *n)
+{
+    char *m = md_redactor_apply(rr->redactor, s, len, n);
+    for (size_t k = 0; m && k < *n; k++)
+        if (m[k] == '\t' || m[k] == '\n' || m[k] == '\r')
+            m[k] = ' ';
+    if (m)
+        md_text_scrub(m, *n);
+    return m;
+}
+
 static void
 put(FILE *f, const struct md_render *rr, const char *s)
 {
     size_t n;
-    char *m = md_redactor_apply(rr->redactor, s, strlen(s), &n);
+    char *m = shown(rr, s, strlen(s), &n);
     if (m)
         fwrite(m, 1, n, f);
     free(m);
@@ -208,14 +224,11 @@ text_at(FILE *f, const struct md_render *rr, const struct style *st,
         fprintf(f, ":%llu", (unsigned long long)line);
     if (text) {
         size_t n;
-        char *m = md_redactor_apply(rr->redactor, text, tlen, &n);
+        char *m = shown(rr, text, tlen, &n);
         size_t lim = n > 100 ? 100 : n;
         while (m && lim < n && lim > 0 &&
                ((unsigned char)m[lim] & 0xC0) == 0x80)
             lim--;
-        for (size_t k = 0; m && k < lim; k++)
-            if (m[k] == '\t' || m[k] == '\n' || m[k] == '\r')
-                m[k] = ' ';
         fprintf(f, "  %s%.*s%s%s", st->dim, m ? (int)lim : 0, m ? m : "",
                 m && n > lim ? "…" : "", st->off);
         free(m);
@@ -339,7 +352,7 @@ static void
 wrapped(FILE *f, const struct md_render *rr, int ind, const char *s)
 {
     size_t n;
-    char *m = md_redactor_apply(rr->redactor, s, strlen(s), &n);
+    char *m = shown(rr, s, strlen(s), &n);
     const char *p = m ? m : "";
     int col = ind;
     fprintf(f, "%*s", ind, "");

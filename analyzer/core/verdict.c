@@ -368,6 +368,8 @@ text_effective(FILE *f, const struct md_fact *root, const struct style *st)
                 md_fact_scalar(root, "effective.port", port, sizeof port);
             size_t n;
             char *msv = sv ? masked(st->rd, sv, strlen(sv), &n) : NULL;
+            if (msv)
+                md_text_scrub(msv, n);
             fprintf(f, "%s%s%s", msv ? msv : "(no server)", pt ? ":" : "",
                     pt ? pt : "");
             free(msv);
@@ -388,6 +390,8 @@ text_effective(FILE *f, const struct md_fact *root, const struct style *st)
         const char *why = md_fact_scalar(e, "reason", d, sizeof d);
         size_t n;
         char *mval = val ? masked(st->rd, val, strlen(val), &n) : NULL;
+        if (mval)
+            md_text_scrub(mval, n);
         fprintf(f, "  %signored:%s ", st->dim, st->off);
         put(f, st->rd, src2 ? src2 : "?");
         fprintf(f, "%s%s%s%s\n", mo ? " " : "", mo ? mo : "",

@@ -54,6 +54,13 @@ def command(binary, run, case_dir):
     if run['cmd'] == 'scan-text':
         return [binary, 'scan', '--inputs', '--color', 'never'] + \
             run['args'] + inputs
+    if run['cmd'] == 'review':
+        # args: the change file (in the case's folder), then options.
+        return [binary, 'review', '--color', 'never', '--change',
+                os.path.join(case_dir, run['args'][0])] + \
+            run['args'][1:] + inputs
+    if run['cmd'] == 'diff':
+        return [binary, 'diff', '--color', 'never'] + run['args'] + inputs
     return [binary, run['cmd']] + run['args'] + inputs
 
 

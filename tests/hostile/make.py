@@ -710,6 +710,47 @@ def zip_names():
     # of a name may reach it.
     c.run(['names.zip'], {'names.zip': {}}, cmd='scan-text', seconds=1,
           rss_mib=32, forbid=['\x1b'])
+    c.run(['names.zip'], {'names.zip': {}}, args=['--format', 'md'],
+          cmd='scan-text', seconds=1, rss_mib=32, forbid=['\x1b'])
+    return c
+
+
+ESC = '\x1b]0;pwned\x07\x1b[2J\x9b31m'  # OSC title, clear, C1 CSI
+C0_ESC = ESC[:-4]  # what the ASCII blob of Internet Settings can carry
+
+
+@case
+def terminal_escapes():
+    c = Case('terminal escapes (OSC, CSI, C1) in a registry value of the '
+             'bundle and in every kind of statement of a change file',
+             'scan, review and diff print for a terminal in text and '
+             'Markdown: no control character of the inputs reaches the '
+             'output')
+    system = bk.system_reg('.DEFAULT', counter=5, enable=1,
+                           server='http://10.10.1.20:8080' + C0_ESC,
+                           override='<local>' + C0_ESC, flags=0x03)
+    evil = dict(BASE)
+    evil[SYSTEM_REG] = bk.utf16(system)
+    c.file('base.zip', hzip.build(base_members()))
+    c.file('evil.zip', hzip.build([Member(n, d) for n, d in evil.items()]))
+    c.file('change.ps1', bk.crlf(
+        '# CHG' + ESC + '\n'
+        'Set-OBMachineSetting -ProxyServer "http://p' + ESC + '" '
+        '-ProxyPort 8080\n'
+        'reg add "HKU\\S-1-5-18\\Software\\Microsoft\\Windows\\'
+        'CurrentVersion\\Internet Settings" /v ProxyOverride /t REG_SZ '
+        '/d "<local>' + ESC + '" /f\n'
+        'Frobnicate-' + ESC + ' -Now\n'
+        'Restart-Service obengine' + ESC + '\n'))
+    for fmt in ('text', 'md'):
+        c.run(['evil.zip'], {}, cmd='scan-text', args=['--format', fmt],
+              seconds=1, rss_mib=32, forbid=['\x1b', '\x07'])
+        c.run(['evil.zip'], {}, cmd='review',
+              args=['change.ps1', '--format', fmt], seconds=1, rss_mib=32,
+              forbid=['\x1b', '\x07', '\x9b'])
+        c.run(['base.zip', 'evil.zip'], {}, cmd='diff',
+              args=['--format', fmt], seconds=1, rss_mib=32,
+              forbid=['\x1b', '\x07', '\x9b'])
     return c
 
 
