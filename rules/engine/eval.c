@@ -667,6 +667,26 @@ md_expr_subject(struct md_arena *a, const char *list,
 
 /* ---- evidence ---------------------------------------------------------------- */
 
+static bool
+same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Would a and b be shown alike: one place of one input, the same text?
+ * (A change file's Set-OBMachineSetting line is a record per field it
+ * sets; a finding citing two of them would list the line twice.) */
+static bool
+same_place(const struct md_evidence *a, const struct md_evidence *b)
+{
+    return a->input == b->input && a->line == b->line &&
+           same_str(a->kind, b->kind) && same_str(a->key, b->key) &&
+           same_str(a->name, b->name) && same_str(a->xpath, b->xpath) &&
+           a->text_len == b->text_len &&
+           (a->text == b->text ||
+            (a->text && b->text && !memcmp(a->text, b->text, a->text_len)));
+}
+
 bool
 md_evlist_add(struct evlist *l, const struct md_fact *f)
 {
@@ -674,7 +694,7 @@ md_evlist_add(struct evlist *l, const struct md_fact *f)
         const struct md_evidence *ev = f->ev[k];
         bool dup = false;
         for (size_t i = 0; i < l->n && !dup; i++)
-            dup = l->v[i] == ev;
+            dup = l->v[i] == ev || same_place(l->v[i], ev);
         if (dup)
             continue;
         if (l->n == l->cap) {
