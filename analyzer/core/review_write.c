@@ -388,23 +388,24 @@ text_verdict(FILE *f, const struct md_review *r, const struct md_render *rr,
     const struct md_verdict_finding *const *in = r->introduced;
     size_t ne = ids(in, r->nintroduced, MD_SEV_ERROR, list, sizeof list);
     size_t nx = ids(r->escalated, r->nescalated, MD_SEV_ERROR, esc, sizeof esc);
-    size_t left = count_at(&r->after, MD_SEV_ERROR);
     const char *head;
+    bool errors = ne || nx;
+    if (!errors) { /* then the warnings, introduced or escalated */
+        ne = ids(in, r->nintroduced, MD_SEV_WARNING, list, sizeof list);
+        nx = ids(r->escalated, r->nescalated, MD_SEV_WARNING, esc,
+                 sizeof esc);
+    }
     if (ne || nx) {
-        head = "do not apply the change as it is.";
+        head = errors ? "do not apply the change as it is."
+                      : "read the warnings before applying the change.";
         if (ne)
             md_buf_printf(&b, "It introduces %s", list);
         if (nx)
             md_buf_printf(&b, "%s %s more severe",
-                          ne ? "; it makes"
-                             : "It "
-                               "makes",
-                          esc);
-        md_buf_adds(&b, " (errors, above).");
-    } else if (ids(in, r->nintroduced, MD_SEV_WARNING, list, sizeof list)) {
-        head = "read the warnings before applying the change.";
-        md_buf_printf(&b, "It introduces %s (warnings, above).", list);
+                          ne ? "; it makes" : "It makes", esc);
+        md_buf_printf(&b, " (%s, above).", errors ? "errors" : "warnings");
     } else {
+        size_t left = count_at(&r->after, MD_SEV_ERROR);
         head = "the change introduces no problem.";
         if (left)
             md_buf_printf(&b, "%zu error%s remain%s after it.", left,
@@ -416,7 +417,7 @@ text_verdict(FILE *f, const struct md_review *r, const struct md_render *rr,
         md_buf_printf(&b, " It resolves %s.", list);
     md_review_cautions(&b, r);
     fprintf(f, "\n%sVerdict:%s %s%s%s\n", st->bold, st->off,
-            ne || nx ? st->red : "", head, ne || nx ? st->off : "");
+            errors ? st->red : "", head, errors ? st->off : "");
     wrapped(f, rr, 2, b.ptr ? b.ptr : "");
     md_buf_free(&b);
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Build the two bundles of one server that marsdiag diff compares
-(samples/changes/diff/), deterministically, with the helpers of
-samples/bundlekit.py.
+"""Build the bundles the change samples are reviewed against that are not
+scenarios of samples/scenarios/: the two bundles of one server that
+marsdiag diff compares (samples/changes/diff/) and FS41, whose agent and
+SYSTEM use one proxy (samples/changes/same-proxy/) — deterministically,
+with the helpers of samples/bundlekit.py.
 
 FS31 before and after CHG-1042 (samples/changes/pac-in-agent.ps1): on
 11/27 the SYSTEM account's Windows settings hold the PAC URL and backups
@@ -21,8 +23,8 @@ H = 'FS31'
 PAC_URL = 'http://pac.contoso.local/proxy.pac'
 
 
-def write(name, files):
-    path = os.path.join(HERE, 'diff', name)
+def write(name, files, folder='diff'):
+    path = os.path.join(HERE, folder, name)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, 'wb') as f:
         f.write(zip_bytes(files))
@@ -51,3 +53,14 @@ write('%s_MARS_20261201.zip' % H, plain_bundle(
     system=system,
     get_ob=get_ob_list(PAC_URL, 80),
     log=log.text()))
+
+# FS41: the agent and SYSTEM name the same proxy, 10.0.0.5:8080 (MP004 at
+# info). move-agent-proxy.ps1 moves only the agent to the new proxy.
+H = 'FS41'
+write('%s_MARS_20261128.zip' % H, plain_bundle(
+    agent=agent_reg(H, 'http://10.0.0.5', 8080),
+    system=system_reg('.DEFAULT', counter=7, enable=1,
+                      server='10.0.0.5:8080', override='<local>',
+                      flags=0x03),
+    get_ob=get_ob_list('http://10.0.0.5', 8080),
+    log=healthy_log(session_id(H), pid='2B41')), folder='same-proxy')
