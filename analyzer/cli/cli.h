@@ -32,16 +32,6 @@ int cmd_rules(int argc, char **argv);
 void cli_rule_error(void *user, const char *file, unsigned line, unsigned col,
                     const char *msg);
 
-/* --waivers FILE: load it against e's rules (problems reported as
- * file:line:column), set *today (MARSDIAG_TODAY, else the UTC date) and
- * warn on stderr about each expired waiver. NULL after saying why (the
- * caller exits 2). Free with md_waivers_free. */
-struct md_engine;
-struct md_waivers;
-struct md_waivers *cli_waivers_load(const char *path,
-                                    const struct md_engine *e,
-                                    const struct md_limits *lim, int *today);
-
 /* --fail-on: a severity, or 3 for "never"; -1 (after saying why) when
  * unknown. */
 int cli_fail_on(const char *arg);
@@ -50,18 +40,11 @@ int cli_fail_on(const char *arg);
  * saying why) when unknown. */
 bool cli_color_parse(const char *arg, int *color);
 
-/* --redact: 0 for secrets, 1 for strict; -1 (after saying why) when
- * unknown. */
-int cli_redact_parse(const char *arg);
-
 /* Print "marsdiag: " and the message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Options shared by the commands that scan: --limit NAME=VALUE and
- * --as TYPE. Returns false (after printing why) when the value is bad. */
-#define CLI_SCAN_OPTIONS                                                      \
-    {"limit", required_argument, NULL, 'L'},                                  \
-        {"as", required_argument, NULL, 'A'}
-bool cli_scan_option(int c, const char *arg, struct md_scan_opts *so);
+/* Flush standard output at the end of a command: rc, or EXIT_UNREADABLE
+ * after saying so when some of the output could not be written. */
+int cli_flush_stdout(int rc);
 
 #endif

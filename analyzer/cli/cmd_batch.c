@@ -29,7 +29,7 @@
 #include "marsdiag/report.h"
 #include "marsdiag/verdict.h"
 #include "marsdiag/waivers.h"
-#include "redact_key.h"
+#include "setup.h"
 #include "summary.h"
 
 #define MAX_JOBS 256
@@ -86,10 +86,10 @@ struct paths {
 
 struct batch {
     /* options */
-    struct md_scan_opts so;
+    struct cli_setup setup; /* rules, waivers, redaction, limits; the
+                             * engine and waivers once loaded */
     struct cli_summaries sums;
-    const char *rules_dir, *ndjson, *waivers_file;
-    struct cli_redact red;
+    const char *ndjson;
     int fail_on;
     unsigned jobs, shard_k, shard_n;
     bool timing, quiet, resume, sharded;
@@ -97,9 +97,6 @@ struct batch {
     struct md_redactor *pseudo; /* strict: makes each report's redactor */
     /* the run */
     struct paths todo;
-    struct md_engine *e;
-    struct md_waivers *w; /* NULL without --waivers */
-    int today;            /* the date waivers expire against */
     struct md_fleet *fleet;
     int fd;
     const char *out_name; /* for messages and origins */
@@ -556,11 +553,12 @@ scan_one(const struct batch *b, const char *path, struct result *res)
         return;
     struct md_json j;
     md_json_init(&j, m, false);
-    const char *rulepack = md_engine_rulepack(b->e);
+    const struct cli_setup *s = &b->setup;
+    const char *rulepack = md_engine_rulepack(s->e);
     struct md_verdict v;
-    enum md_status st = md_engine_scan(b->e, path, &b->so, &v);
-    if (b->w)
-        md_waivers_apply(b->w, b->today, &v);
+    enum md_status st = md_engine_scan(s->e, path, &s->so, &v);
+    if (s->w)
+        md_waivers_apply(s->w, s->today, &v);
     /* This report's names, learnt from its own bundle; a name left
      * unlearnt could go out as it is, so no report rather than that. */
     struct md_redactor *rd = NULL;
@@ -767,9 +765,9 @@ static int
 redact_setup(struct batch *b)
 {
     struct cli_key k;
-    if (!cli_key_get(&b->red, true, &k))
+    if (!cli_key_get(&b->setup.red, true, &k))
         return EXIT_USAGE;
-    if (!b->red.strict)
+    if (!b->setup.red.strict)
         return -1;
     b->key_given = strcmp(k.origin, "random") != 0;
     b->pseudo = md_redactor_new_keyed(k.bytes, k.len);
@@ -803,11 +801,8 @@ parse_options(struct batch *b, int argc, char **argv)
         {"shard", required_argument, NULL, 's'},
         {"summary", required_argument, NULL, 'S'},
         {"fail-on", required_argument, NULL, 'F'},
-        {"rules", required_argument, NULL, 'R'},
+        CLI_SETUP_OPTIONS,
         {"waivers", required_argument, NULL, 'W'},
-        {"redact", required_argument, NULL, 'X'},
-        CLI_REDACT_KEY_OPTION,
-        CLI_SCAN_OPTIONS,
         {"no-timing", no_argument, NULL, 'T'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -851,24 +846,6 @@ parse_options(struct batch *b, int argc, char **argv)
             if ((b->fail_on = cli_fail_on(optarg)) < 0)
                 return EXIT_USAGE;
             break;
-        case 'R':
-            b->rules_dir = optarg;
-            break;
-        case 'W':
-            b->waivers_file = optarg;
-            break;
-        case 'X':
-            if ((b->red.strict = cli_redact_parse(optarg)) < 0)
-                return EXIT_USAGE;
-            break;
-        case 'K':
-            b->red.key_file = optarg;
-            break;
-        case 'L':
-        case 'A':
-            if (!cli_scan_option(c, optarg, &b->so))
-                return EXIT_USAGE;
-            break;
         case 'T':
             b->timing = false;
             break;
@@ -878,8 +855,10 @@ parse_options(struct batch *b, int argc, char **argv)
         case 'h':
             puts(batch_help);
             return EXIT_CLEAN;
-        default:
-            return EXIT_USAGE;
+        default: /* CLI_SETUP_OPTIONS, --waivers or '?' */
+            if (!cli_setup_option(c, optarg, &b->setup))
+                return EXIT_USAGE;
+            break;
         }
     }
     if (optind >= argc) {
@@ -928,8 +907,8 @@ int
 cmd_batch(int argc, char **argv)
 {
     struct batch b = {.fail_on = MD_SEV_ERROR, .timing = true, .fd = -1};
-    md_limits_default(&b.so.limits);
-    b.so.want_sha256 = true;
+    cli_setup_init(&b.setup);
+    b.setup.so.want_sha256 = true;
     b.jobs = default_jobs();
     int rc = parse_options(&b, argc, argv);
     if (rc < 0)
@@ -948,10 +927,7 @@ cmd_batch(int argc, char **argv)
     }
     /* The engine and waivers before the output, so that an error in
      * their files (exit 2) leaves an existing --ndjson file as it was. */
-    b.e = md_engine_load(b.rules_dir, &b.so.limits, cli_rule_error, NULL);
-    if (b.e && b.waivers_file)
-        b.w = cli_waivers_load(b.waivers_file, b.e, &b.so.limits, &b.today);
-    if (!b.e || (b.waivers_file && !b.w)) {
+    if (!cli_setup_engine(&b.setup)) {
         rc = EXIT_USAGE;
     } else if (!open_output(&b)) {
         rc = b.mismatch ? EXIT_USAGE : EXIT_UNREADABLE;
@@ -969,8 +945,7 @@ cmd_batch(int argc, char **argv)
             b.lost = true;
         rc = cli_fleet_status(b.fleet, b.fail_on, b.lost);
     }
-    md_waivers_free(b.w);
-    md_engine_free(b.e);
+    cli_setup_free(&b.setup);
     md_fleet_free(b.fleet);
     md_redactor_free(b.pseudo);
     paths_free(&b.todo);

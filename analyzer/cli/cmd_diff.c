@@ -83,14 +83,12 @@ cmd_diff(int argc, char **argv)
                   "--help')");
         return EXIT_USAGE;
     }
-    struct md_engine *e;
-    struct md_waivers *w;
-    int today = 0;
-    if (!compare_load(&o, &e, &w, &today))
+    if (!compare_load(&o))
         return EXIT_USAGE;
     struct md_diff d;
     int rc = EXIT_CLEAN;
-    enum md_status st = md_diff_run(e, argv[first], argv[first + 1], &o.so, &d);
+    enum md_status st =
+        md_diff_run(o.setup.e, argv[first], argv[first + 1], &o.setup.so, &d);
     if (st != MD_OK) {
         const struct md_bundle *b = d.old.bundle.status != MD_OK ? &d.old.bundle
                                     : d.new_.bundle.status != MD_OK
@@ -103,34 +101,20 @@ cmd_diff(int argc, char **argv)
         rc = EXIT_UNREADABLE;
         goto out;
     }
-    if (w) {
-        md_waivers_apply(w, today, &d.old);
-        md_waivers_apply(w, today, &d.new_);
-    }
-    if (d.old.regex_limit || d.new_.regex_limit)
-        cli_error("a regular expression hit a PCRE2 limit; the rules or "
-                  "signatures concerned did not match");
+    compare_waive(&o, &d.old, &d.new_);
     const struct md_verdict *v[] = {&d.old, &d.new_};
     struct md_render rr;
-    struct md_redactor *rd;
-    if (!compare_render(&o, e, v, 2, &rr, &rd)) {
+    if (!compare_render(&o, v, 2, &rr)) {
         rc = EXIT_UNREADABLE;
         goto out;
     }
     struct diff_doc doc = {&d, &rr};
-    bool wrote = compare_write(&o, &rr, write_doc, &doc);
-    md_redactor_free(rd);
-    if (!wrote)
+    if (!compare_write(&o, &rr, write_doc, &doc))
         rc = EXIT_UNREADABLE;
     else if (md_diff_worst_new(&d) >= o.fail_on)
         rc = EXIT_FINDINGS;
 out:
     md_diff_free(&d);
-    md_waivers_free(w);
-    md_engine_free(e);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_error("cannot write output");
-        return EXIT_UNREADABLE;
-    }
-    return rc;
+    cli_setup_free(&o.setup);
+    return cli_flush_stdout(rc);
 }

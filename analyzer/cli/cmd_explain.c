@@ -26,7 +26,7 @@
 #include "marsdiag/report.h"
 #include "marsdiag/trace.h"
 #include "marsdiag/verdict.h"
-#include "redact_key.h"
+#include "setup.h"
 
 #define MD_EXPLAIN_SCHEMA "marsdiag.explain/1"
 #define MAX_EVIDENCE 5 /* per fact, in text */
@@ -747,17 +747,12 @@ cmd_explain(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"format", required_argument, NULL, 'f'},
-        {"rules", required_argument, NULL, 'R'},
-        {"redact", required_argument, NULL, 'X'},
-        CLI_REDACT_KEY_OPTION,
-        CLI_SCAN_OPTIONS,
+        CLI_SETUP_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct cli_redact red = {0};
-    struct md_scan_opts so = {0};
-    md_limits_default(&so.limits);
-    const char *rules_dir = NULL;
+    struct cli_setup s;
+    cli_setup_init(&s);
     bool json = false;
     int c;
     optind = 1;
@@ -769,21 +764,6 @@ cmd_explain(int argc, char **argv)
                 return EXIT_USAGE;
             }
             json = !strcmp(optarg, "json");
-            break;
-        case 'R':
-            rules_dir = optarg;
-            break;
-        case 'X':
-            if ((red.strict = cli_redact_parse(optarg)) < 0)
-                return EXIT_USAGE;
-            break;
-        case 'K':
-            red.key_file = optarg;
-            break;
-        case 'L':
-        case 'A':
-            if (!cli_scan_option(c, optarg, &so))
-                return EXIT_USAGE;
             break;
         case 'h':
             puts(EXPLAIN_USAGE
@@ -805,30 +785,24 @@ cmd_explain(int argc, char **argv)
                  "                    a key they are numbered: host-1."
                  "example, ...)");
             return EXIT_CLEAN;
-        default:
-            return EXIT_USAGE;
+        default: /* CLI_SETUP_OPTIONS, or '?' */
+            if (!cli_setup_option(c, optarg, &s))
+                return EXIT_USAGE;
+            break;
         }
     }
     if (optind >= argc)
         return usage_error("explain needs a RULE");
     if (argc - optind > 2)
         return usage_error("explain takes one RULE and at most one BUNDLE");
-    struct md_redactor *rd;
-    bool nomem;
-    if (!cli_redactor_new(&red, &rd, &nomem))
-        return nomem ? EXIT_UNREADABLE : EXIT_USAGE;
-    struct md_engine *e = md_engine_load(rules_dir, &so.limits,
-                                         cli_rule_error, NULL);
-    if (!e) {
-        md_redactor_free(rd);
-        return EXIT_USAGE;
-    }
-    const struct md_rule_info *r = find_rule(md_engine_rules(e), argv[optind]);
-    int rc = r ? run_explain(e, r, optind + 1 < argc ? argv[optind + 1] : NULL,
-                             &so, json, rd)
-               : EXIT_USAGE;
-    md_engine_free(e);
-    md_redactor_free(rd);
+    int rc = cli_setup_load(&s);
+    if (rc != EXIT_CLEAN)
+        return rc;
+    const struct md_rule_info *r =
+        find_rule(md_engine_rules(s.e), argv[optind]);
+    const char *bundle = optind + 1 < argc ? argv[optind + 1] : NULL;
+    rc = r ? run_explain(s.e, r, bundle, &s.so, json, s.rd) : EXIT_USAGE;
+    cli_setup_free(&s);
     if (fflush(stdout) != 0) {
         cli_error("cannot write output");
         return EXIT_UNREADABLE;

@@ -14,7 +14,7 @@
 #include "marsdiag/redact.h"
 #include "marsdiag/report.h"
 #include "marsdiag/verdict.h"
-#include "redact_key.h"
+#include "setup.h"
 
 #define MAX_KINDS 32
 
@@ -67,18 +67,13 @@ cmd_facts(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"kind", required_argument, NULL, 'k'},
-        {"rules", required_argument, NULL, 'R'},
-        {"redact", required_argument, NULL, 'X'},
-        CLI_REDACT_KEY_OPTION,
-        CLI_SCAN_OPTIONS,
+        CLI_SETUP_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct facts f = {0};
-    const char *rules_dir = NULL;
-    struct cli_redact red = {0};
-    struct md_scan_opts so = {0};
-    md_limits_default(&so.limits);
+    struct cli_setup s;
+    cli_setup_init(&s);
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -90,56 +85,36 @@ cmd_facts(int argc, char **argv)
             }
             f.kinds[f.nkinds++] = optarg;
             break;
-        case 'L':
-        case 'A':
-            if (!cli_scan_option(c, optarg, &so))
-                return EXIT_USAGE;
-            break;
-        case 'R':
-            rules_dir = optarg;
-            break;
-        case 'X':
-            if ((red.strict = cli_redact_parse(optarg)) < 0)
-                return EXIT_USAGE;
-            break;
-        case 'K':
-            red.key_file = optarg;
-            break;
         case 'h':
             puts("usage: marsdiag facts [--kind KIND]... [--rules DIR] "
                  "[--redact secrets|strict]\n"
                  "                      [--redact-key FILE] [--limit N=V] "
                  "[--as TYPE] PATH...");
             return EXIT_CLEAN;
-        default:
-            return EXIT_USAGE;
+        default: /* CLI_SETUP_OPTIONS, or '?' */
+            if (!cli_setup_option(c, optarg, &s))
+                return EXIT_USAGE;
+            break;
         }
     }
     if (optind >= argc) {
         cli_error("facts needs at least one PATH");
         return EXIT_USAGE;
     }
-    so.on_evidence = on_evidence;
-    so.user = &f;
-    struct md_redactor *rd;
-    bool nomem;
-    if (!cli_redactor_new(&red, &rd, &nomem))
-        return nomem ? EXIT_UNREADABLE : EXIT_USAGE;
-    struct md_engine *e = md_engine_load(rules_dir, &so.limits,
-                                         cli_rule_error, NULL);
-    if (!e) {
-        md_redactor_free(rd);
-        return EXIT_USAGE;
-    }
+    s.so.on_evidence = on_evidence;
+    s.so.user = &f;
+    int rc = cli_setup_load(&s);
+    if (rc != EXIT_CLEAN)
+        return rc;
+    struct md_redactor *rd = s.rd;
     int npaths = argc - optind;
     if (rd)
-        learn_all(rd, e, argv + optind, npaths, &so, &f);
+        learn_all(rd, s.e, argv + optind, npaths, &s.so, &f);
     f.rd = rd;
     struct md_verdict *v = calloc((size_t)npaths, sizeof *v);
     if (!v) {
         cli_error("out of memory");
-        md_redactor_free(rd);
-        md_engine_free(e);
+        cli_setup_free(&s);
         return EXIT_UNREADABLE;
     }
     md_json_init(&f.j, stdout, true);
@@ -149,17 +124,9 @@ cmd_facts(int argc, char **argv)
     md_write_tool_redacted_json(&f.j, rd);
     md_json_key(&f.j, "evidence");
     md_json_arr(&f.j);
-    int rc = EXIT_CLEAN;
-    for (int i = 0; i < npaths; i++) {
-        enum md_status st = md_engine_scan(e, argv[optind + i], &so, &v[i]);
-        if (v[i].bundle.status != MD_OK) {
-            cli_error("%s", v[i].bundle.error);
+    for (int i = 0; i < npaths; i++)
+        if (!cli_setup_scan(&s, argv[optind + i], &v[i]))
             rc = EXIT_UNREADABLE;
-        } else if (st != MD_OK) {
-            cli_error("%s: %s", argv[optind + i], md_status_str(st));
-            rc = EXIT_UNREADABLE;
-        }
-    }
     md_json_end_arr(&f.j);
     md_json_key(&f.j, "bundles");
     md_json_arr(&f.j);
@@ -184,8 +151,7 @@ cmd_facts(int argc, char **argv)
     md_json_end_obj(&f.j);
     fputc('\n', stdout);
     free(v);
-    md_redactor_free(rd);
-    md_engine_free(e);
+    cli_setup_free(&s);
     if (fflush(stdout) != 0) {
         cli_error("cannot write output");
         return EXIT_UNREADABLE;

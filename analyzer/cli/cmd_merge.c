@@ -122,8 +122,7 @@ cmd_merge(int argc, char **argv)
     static const struct option opts[] = {
         {"summary", required_argument, NULL, 'S'},
         {"fail-on", required_argument, NULL, 'F'},
-        {"redact", required_argument, NULL, 'X'},
-        CLI_REDACT_KEY_OPTION,
+        CLI_REDACT_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -142,11 +141,9 @@ cmd_merge(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'X':
-            if ((red.strict = cli_redact_parse(optarg)) < 0)
-                return EXIT_USAGE;
-            break;
         case 'K':
-            red.key_file = optarg;
+            if (!cli_redact_option(c, optarg, &red))
+                return EXIT_USAGE;
             break;
         case 'h':
             puts("usage: marsdiag merge [--summary FMT:FILE]... "

@@ -88,20 +88,17 @@ write_doc(FILE *f, enum cli_format fmt, const void *ctx)
 /* The review written in every format asked for; false when some of it
  * could not be. */
 static bool
-write_review(const struct compare_opts *o, const struct md_engine *e,
-             const struct md_review *r)
+write_review(struct compare_opts *o, const struct md_review *r)
 {
     const struct md_verdict *v[] = {&r->before, &r->after};
     struct md_render rr;
-    struct md_redactor *rd;
-    if (!compare_render(o, e, v, 2, &rr, &rd))
+    if (!compare_render(o, v, 2, &rr))
         return false;
+    struct md_redactor *rd = o->setup.rd;
     for (size_t i = 0; rd && i < r->change->nactions; i++)
         md_redactor_add_evidence(rd, r->change->actions[i].ev);
     struct review_doc doc = {r, &rr};
-    bool wrote = compare_write(o, &rr, write_doc, &doc);
-    md_redactor_free(rd);
-    return wrote;
+    return compare_write(o, &rr, write_doc, &doc);
 }
 
 int
@@ -121,13 +118,10 @@ cmd_review(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *bundle = first < argc ? argv[first] : NULL;
-    struct md_engine *e;
-    struct md_waivers *w;
-    int today = 0;
-    if (!compare_load(&o, &e, &w, &today))
+    if (!compare_load(&o))
         return EXIT_USAGE;
     struct md_change *c;
-    enum md_status st = md_change_read(o.change, &o.so.limits, &c);
+    enum md_status st = md_change_read(o.change, &o.setup.so.limits, &c);
     int rc = EXIT_CLEAN;
     struct md_review r = {0};
     if (st != MD_OK) {
@@ -135,7 +129,7 @@ cmd_review(int argc, char **argv)
         rc = status_exit(st);
         goto out;
     }
-    st = md_review_run(e, bundle, c, &o.so, &r);
+    st = md_review_run(o.setup.e, bundle, c, &o.setup.so, &r);
     if (st != MD_OK) {
         if (r.before.bundle.status != MD_OK)
             cli_error("%s", r.before.bundle.error);
@@ -144,25 +138,14 @@ cmd_review(int argc, char **argv)
         rc = EXIT_UNREADABLE;
         goto out;
     }
-    if (w) {
-        md_waivers_apply(w, today, &r.before);
-        md_waivers_apply(w, today, &r.after);
-    }
-    if (r.before.regex_limit || r.after.regex_limit)
-        cli_error("a regular expression hit a PCRE2 limit; the rules or "
-                  "signatures concerned did not match");
-    if (!write_review(&o, e, &r))
+    compare_waive(&o, &r.before, &r.after);
+    if (!write_review(&o, &r))
         rc = EXIT_UNREADABLE;
     else if (md_review_worst_new(&r) >= o.fail_on)
         rc = EXIT_FINDINGS;
 out:
     md_review_free(&r);
     md_change_free(c);
-    md_waivers_free(w);
-    md_engine_free(e);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_error("cannot write output");
-        return EXIT_UNREADABLE;
-    }
-    return rc;
+    cli_setup_free(&o.setup);
+    return cli_flush_stdout(rc);
 }

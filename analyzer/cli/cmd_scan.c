@@ -23,7 +23,7 @@
 #include "marsdiag/sarif.h"
 #include "marsdiag/verdict.h"
 #include "marsdiag/waivers.h"
-#include "redact_key.h"
+#include "setup.h"
 
 /* The writer of each report format (outputs.h names them): one whole
  * document for the verdicts (an md_render_fn). */
@@ -47,17 +47,6 @@ write_doc(FILE *f, enum cli_format fmt, const void *ctx)
 {
     const struct scan_doc *d = ctx;
     formats[fmt](f, d->v, d->nv, d->r);
-}
-
-int
-cli_redact_parse(const char *arg)
-{
-    if (!strcmp(arg, "secrets"))
-        return 0;
-    if (!strcmp(arg, "strict"))
-        return 1;
-    cli_error("unknown --redact '%s' (secrets or strict)", arg);
-    return -1;
 }
 
 void
@@ -144,25 +133,21 @@ cmd_scan(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"color", required_argument, NULL, 'c'},
         {"fail-on", required_argument, NULL, 'F'},
-        {"rules", required_argument, NULL, 'R'},
         {"inputs", no_argument, NULL, 'I'},
         {"output", required_argument, NULL, 'o'},
-        {"redact", required_argument, NULL, 'X'},
-        CLI_REDACT_KEY_OPTION,
-        CLI_SCAN_OPTIONS,
+        CLI_SETUP_OPTIONS,
         {"no-timing", no_argument, NULL, 'T'},
         {"waivers", required_argument, NULL, 'W'},
         {"show-suppressed", no_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct md_scan_opts so = {0};
-    md_limits_default(&so.limits);
+    struct cli_setup s;
+    cli_setup_init(&s);
     bool timing = true, inputs = false;
     int stdout_fmt = CLI_FMT_TEXT;
     struct cli_outputs outs = {0};
-    int color = -1, fail_on = MD_SEV_ERROR, strict = 0;
-    const char *rules_dir = NULL, *waivers_file = NULL, *key_file = NULL;
+    int color = -1, fail_on = MD_SEV_ERROR;
     bool show_suppressed = false;
     int c;
     optind = 1;
@@ -176,13 +161,6 @@ cmd_scan(int argc, char **argv)
             if (!cli_outputs_add(&outs, optarg))
                 return EXIT_USAGE;
             break;
-        case 'X':
-            if ((strict = cli_redact_parse(optarg)) < 0)
-                return EXIT_USAGE;
-            break;
-        case 'K':
-            key_file = optarg;
-            break;
         case 'c':
             if (!cli_color_parse(optarg, &color))
                 return EXIT_USAGE;
@@ -191,22 +169,11 @@ cmd_scan(int argc, char **argv)
             if ((fail_on = cli_fail_on(optarg)) < 0)
                 return EXIT_USAGE;
             break;
-        case 'R':
-            rules_dir = optarg;
-            break;
         case 'I':
             inputs = true;
             break;
-        case 'L':
-        case 'A':
-            if (!cli_scan_option(c, optarg, &so))
-                return EXIT_USAGE;
-            break;
         case 'T':
             timing = false;
-            break;
-        case 'W':
-            waivers_file = optarg;
             break;
         case 'S':
             show_suppressed = true;
@@ -214,8 +181,10 @@ cmd_scan(int argc, char **argv)
         case 'h':
             puts(scan_usage);
             return EXIT_CLEAN;
-        default:
-            return EXIT_USAGE;
+        default: /* CLI_SETUP_OPTIONS, --waivers or '?' */
+            if (!cli_setup_option(c, optarg, &s))
+                return EXIT_USAGE;
+            break;
         }
     }
     if (optind >= argc) {
@@ -223,31 +192,16 @@ cmd_scan(int argc, char **argv)
         return EXIT_USAGE;
     }
     /* --redact-key is read (and may be refused) before any bundle is */
-    const struct cli_redact red = {strict, key_file};
-    struct md_redactor *rd;
-    bool nomem;
-    if (!cli_redactor_new(&red, &rd, &nomem))
-        return nomem ? EXIT_UNREADABLE : EXIT_USAGE;
-    struct md_engine *e = md_engine_load(rules_dir, &so.limits,
-                                         cli_rule_error, NULL);
-    if (!e) {
-        md_redactor_free(rd);
-        return EXIT_USAGE;
-    }
-    struct md_waivers *w = NULL;
-    int today = 0;
-    if (waivers_file &&
-        !(w = cli_waivers_load(waivers_file, e, &so.limits, &today))) {
-        md_redactor_free(rd);
-        md_engine_free(e);
-        return EXIT_USAGE;
-    }
+    int rc = cli_setup_load(&s);
+    if (rc != EXIT_CLEAN)
+        return rc;
     if (color < 0)
         color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-    so.want_sha256 = stdout_fmt != CLI_FMT_TEXT || md_waivers_need_sha256(w);
+    s.so.want_sha256 =
+        stdout_fmt != CLI_FMT_TEXT || md_waivers_need_sha256(s.w);
     for (size_t k = 0; k < outs.n; k++)
-        so.want_sha256 |= outs.o[k].fmt != CLI_FMT_TEXT;
-    int npaths = argc - optind, rc = EXIT_CLEAN;
+        s.so.want_sha256 |= outs.o[k].fmt != CLI_FMT_TEXT;
+    int npaths = argc - optind;
     bool unreadable = false;
     /* Every verdict is kept until the reports are written: a document
      * spans all PATHs, and strict pseudonyms must be known before the
@@ -255,22 +209,14 @@ cmd_scan(int argc, char **argv)
     struct md_verdict *v = calloc((size_t)npaths, sizeof *v);
     if (!v) {
         cli_error("out of memory");
-        md_redactor_free(rd);
-        md_waivers_free(w);
-        md_engine_free(e);
+        cli_setup_free(&s);
         return EXIT_UNREADABLE;
     }
     for (int i = 0; i < npaths; i++) {
-        enum md_status st = md_engine_scan(e, argv[optind + i], &so, &v[i]);
-        if (v[i].bundle.status != MD_OK) {
-            cli_error("%s", v[i].bundle.error);
+        if (!cli_setup_scan(&s, argv[optind + i], &v[i]))
             unreadable = true;
-        } else if (st != MD_OK) {
-            cli_error("%s: %s", argv[optind + i], md_status_str(st));
-            unreadable = true;
-        }
-        if (w)
-            md_waivers_apply(w, today, &v[i]);
+        if (s.w)
+            md_waivers_apply(s.w, s.today, &v[i]);
         if (v[i].regex_limit)
             cli_error("%s: a regular expression hit a PCRE2 limit; the "
                       "rules or signatures concerned did not match",
@@ -278,39 +224,26 @@ cmd_scan(int argc, char **argv)
         if (md_verdict_worst(&v[i]) >= fail_on)
             rc = EXIT_FINDINGS;
     }
-    for (int i = 0; rd && i < npaths; i++)
-        if (md_redactor_add_verdict(rd, &v[i]) != MD_OK)
+    for (int i = 0; s.rd && i < npaths; i++)
+        if (md_redactor_add_verdict(s.rd, &v[i]) != MD_OK)
             cli_error("out of memory: some names will be shown as "
                       "host-x.example, user-x, ...");
-    bool ready = !strict || rd, wrote = ready;
-    if (!ready)
-        cli_error("out of memory");
     struct md_render r = {
-        .rulepack = md_engine_rulepack(e),
-        .rules = md_engine_rules(e),
+        .rulepack = md_engine_rulepack(s.e),
+        .rules = md_engine_rules(s.e),
         .timing = timing,
         .color = false,
         .show_suppressed = show_suppressed,
         .inputs = inputs,
-        .redactor = rd,
+        .redactor = s.rd,
     };
     struct scan_doc doc = {v, (size_t)npaths, &r};
-    if (ready) {
-        wrote = cli_outputs_write(&outs, write_doc, &doc);
-        r.color = color && stdout_fmt == CLI_FMT_TEXT;
-        write_doc(stdout, (enum cli_format)stdout_fmt, &doc);
-    }
+    bool wrote = cli_outputs_write(&outs, write_doc, &doc);
+    r.color = color && stdout_fmt == CLI_FMT_TEXT;
+    write_doc(stdout, (enum cli_format)stdout_fmt, &doc);
     for (int i = 0; i < npaths; i++)
         md_verdict_free(&v[i]);
     free(v);
-    md_redactor_free(rd);
-    md_waivers_free(w);
-    md_engine_free(e);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_error("cannot write output");
-        return EXIT_UNREADABLE;
-    }
-    if (!wrote)
-        return EXIT_UNREADABLE;
-    return unreadable ? EXIT_UNREADABLE : rc;
+    cli_setup_free(&s);
+    return cli_flush_stdout(!wrote || unreadable ? EXIT_UNREADABLE : rc);
 }

@@ -18,18 +18,15 @@ compare_parse(int argc, char **argv, struct compare_opts *o, bool change_option,
         {"output", required_argument, NULL, 'o'},
         {"color", required_argument, NULL, 'c'},
         {"fail-on", required_argument, NULL, 'F'},
-        {"rules", required_argument, NULL, 'R'},
-        {"redact", required_argument, NULL, 'X'},
-        CLI_REDACT_KEY_OPTION,
+        CLI_SETUP_OPTIONS,
         {"waivers", required_argument, NULL, 'W'},
-        CLI_SCAN_OPTIONS,
         {"no-timing", no_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {"change", required_argument, NULL, 'C'},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
-    md_limits_default(&o->so.limits);
+    cli_setup_init(&o->setup);
     o->timing = true;
     o->color = -1;
     o->fail_on = MD_SEV_ERROR;
@@ -56,24 +53,6 @@ compare_parse(int argc, char **argv, struct compare_opts *o, bool change_option,
             if ((o->fail_on = cli_fail_on(optarg)) < 0)
                 return -1;
             break;
-        case 'R':
-            o->rules_dir = optarg;
-            break;
-        case 'X':
-            if ((o->strict = cli_redact_parse(optarg)) < 0)
-                return -1;
-            break;
-        case 'K':
-            o->key_file = optarg;
-            break;
-        case 'W':
-            o->waivers_file = optarg;
-            break;
-        case 'L':
-        case 'A':
-            if (!cli_scan_option(c, optarg, &o->so))
-                return -1;
-            break;
         case 'T':
             o->timing = false;
             break;
@@ -88,67 +67,72 @@ compare_parse(int argc, char **argv, struct compare_opts *o, bool change_option,
         case 'h':
             fputs(usage, stdout);
             return 0;
-        default:
-            return -1;
+        default: /* CLI_SETUP_OPTIONS, --waivers or '?' */
+            if (!cli_setup_option(c, optarg, &o->setup))
+                return -1;
+            break;
         }
     }
     return optind;
 }
 
 bool
-compare_load(struct compare_opts *o, struct md_engine **e,
-             struct md_waivers **w, int *today)
+compare_load(struct compare_opts *o)
 {
-    *w = NULL;
+    struct cli_setup *s = &o->setup;
     /* A bad --redact-key is a usage error, said before any scan. */
-    const struct cli_redact red = {o->strict, o->key_file};
     struct cli_key key;
-    if (!cli_key_get(&red, false, &key))
+    if (!cli_key_get(&s->red, false, &key))
         return false;
     cli_key_free(&key);
-    *e = md_engine_load(o->rules_dir, &o->so.limits, cli_rule_error, NULL);
-    if (!*e)
+    if (!cli_setup_engine(s))
         return false;
-    if (o->waivers_file &&
-        !(*w = cli_waivers_load(o->waivers_file, *e, &o->so.limits, today))) {
-        md_engine_free(*e);
-        *e = NULL;
-        return false;
-    }
     /* The reports but text name the bundles by their SHA-256 too. */
-    o->so.want_sha256 =
-        o->format != CLI_FMT_TEXT || md_waivers_need_sha256(*w);
+    s->so.want_sha256 =
+        o->format != CLI_FMT_TEXT || md_waivers_need_sha256(s->w);
     for (size_t k = 0; k < o->outs.n; k++)
-        o->so.want_sha256 |= o->outs.o[k].fmt != CLI_FMT_TEXT;
+        s->so.want_sha256 |= o->outs.o[k].fmt != CLI_FMT_TEXT;
     if (o->color < 0)
         o->color = o->format == CLI_FMT_TEXT && isatty(STDOUT_FILENO) &&
                    !getenv("NO_COLOR");
     return true;
 }
 
-bool
-compare_render(const struct compare_opts *o, const struct md_engine *e,
-               const struct md_verdict *const *v, size_t nv,
-               struct md_render *r, struct md_redactor **rd)
+void
+compare_waive(const struct compare_opts *o, struct md_verdict *before,
+              struct md_verdict *after)
 {
+    if (o->setup.w) {
+        md_waivers_apply(o->setup.w, o->setup.today, before);
+        md_waivers_apply(o->setup.w, o->setup.today, after);
+    }
+    if (before->regex_limit || after->regex_limit)
+        cli_error("a regular expression hit a PCRE2 limit; the rules or "
+                  "signatures concerned did not match");
+}
+
+bool
+compare_render(struct compare_opts *o, const struct md_verdict *const *v,
+               size_t nv, struct md_render *r)
+{
+    struct cli_setup *s = &o->setup;
     /* A key (--redact-key, MARSDIAG_REDACT_KEY) makes the pseudonyms
      * those of scan and batch with the same key. */
-    const struct cli_redact red = {o->strict, o->key_file};
     bool nomem = false;
-    if (!cli_redactor_new(&red, rd, &nomem))
+    if (!cli_redactor_new(&s->red, &s->rd, &nomem))
         return false;
-    for (size_t i = 0; *rd && i < nv; i++)
-        if (md_redactor_add_verdict(*rd, v[i]) != MD_OK)
+    for (size_t i = 0; s->rd && i < nv; i++)
+        if (md_redactor_add_verdict(s->rd, v[i]) != MD_OK)
             cli_error("out of memory: some names will be shown as "
                       "host-x.example, user-x, ...");
     *r = (struct md_render){
-        .rulepack = md_engine_rulepack(e),
-        .rules = md_engine_rules(e),
+        .rulepack = md_engine_rulepack(s->e),
+        .rules = md_engine_rules(s->e),
         .timing = o->timing,
         .color = false,
         .show_suppressed = true,
         .inputs = false,
-        .redactor = *rd,
+        .redactor = s->rd,
     };
     return true;
 }

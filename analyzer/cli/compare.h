@@ -13,21 +13,19 @@
 #include <stdio.h>
 
 #include "outputs.h"
+#include "setup.h"
 #include "marsdiag/engine.h"
 #include "marsdiag/redact.h"
 #include "marsdiag/render.h"
 #include "marsdiag/waivers.h"
 
 struct compare_opts {
-    struct md_scan_opts so;
-    enum cli_format format;   /* --format: standard output's */
-    struct cli_outputs outs;  /* --output FMT:FILE... */
+    struct cli_setup setup;  /* rules, waivers, redaction, limits */
+    enum cli_format format;  /* --format: standard output's */
+    struct cli_outputs outs; /* --output FMT:FILE... */
     bool timing; /* not --no-timing */
     int color;   /* -1 auto, 0, 1 */
     int fail_on; /* a severity, or 3 for never */
-    int strict;  /* --redact strict */
-    const char *key_file; /* --redact-key FILE */
-    const char *rules_dir, *waivers_file;
     const char *change; /* review: --change FILE */
 };
 
@@ -38,16 +36,20 @@ struct compare_opts {
 int compare_parse(int argc, char **argv, struct compare_opts *o,
                   bool change_option, const char *usage);
 
-/* The engine and waivers; false after printing why (exit 2). */
-bool compare_load(struct compare_opts *o, struct md_engine **e,
-                  struct md_waivers **w, int *today);
+/* The engine and waivers into o->setup; false after printing why
+ * (exit 2). The caller frees them with cli_setup_free. */
+bool compare_load(struct compare_opts *o);
 
-/* The render for stdout into *r; with --redact strict *rd is made from
- * the verdicts given (the caller frees it). False when it could not be
- * made (out of memory): then nothing may be written. */
-bool compare_render(const struct compare_opts *o, const struct md_engine *e,
-                    const struct md_verdict *const *v, size_t nv,
-                    struct md_render *r, struct md_redactor **rd);
+/* Apply the waivers to the verdicts before and after, and warn when a
+ * regular expression hit a PCRE2 limit in either. */
+void compare_waive(const struct compare_opts *o, struct md_verdict *before,
+                   struct md_verdict *after);
+
+/* The render for stdout into *r; with --redact strict o->setup.rd is
+ * made from the verdicts given. False when it could not be made (out of
+ * memory): then nothing may be written. */
+bool compare_render(struct compare_opts *o, const struct md_verdict *const *v,
+                    size_t nv, struct md_render *r);
 
 /* Write the --output files, then standard output (colour only there, and
  * only for text), each document by write(f, format, ctx). False when a

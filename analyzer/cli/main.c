@@ -5,7 +5,6 @@
 
 #include "cli.h"
 #include "marsdiag/limits.h"
-#include "parser.h"
 
 static const char usage[] =
     "usage: marsdiag COMMAND [OPTIONS] PATH...\n"
@@ -91,22 +90,14 @@ cli_error(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
-bool
-cli_scan_option(int c, const char *arg, struct md_scan_opts *so)
+int
+cli_flush_stdout(int rc)
 {
-    if (c == 'L') {
-        if (md_limits_set(&so->limits, arg) == 0)
-            return true;
-        cli_error("bad limit '%s' (see 'marsdiag limits')", arg);
-        return false;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error("cannot write output");
+        return EXIT_UNREADABLE;
     }
-    so->force = md_parser_find(arg);
-    if (so->force)
-        return true;
-    cli_error("unknown input type '%s'; types are:", arg);
-    for (size_t i = 0; i < md_nparsers; i++)
-        fprintf(stderr, "  %s\n", md_parsers[i]->name);
-    return false;
+    return rc;
 }
 
 int

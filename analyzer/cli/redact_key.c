@@ -1,7 +1,7 @@
 /*
- * --redact-key and MARSDIAG_REDACT_KEY (redact_key.h): reading the key
- * of keyed pseudonyms, or making a random one, and the redactor a
- * one-shot command uses.
+ * --redact, --redact-key and MARSDIAG_REDACT_KEY (redact_key.h): the
+ * options, reading the key of keyed pseudonyms, or making a random one,
+ * and the redactor a one-shot command uses.
  */
 #include "redact_key.h"
 
@@ -19,6 +19,22 @@
 #define KEY_MAX 65536
 #define KEY_WEAK 16
 #define KEY_RANDOM 32
+
+bool
+cli_redact_option(int c, const char *arg, struct cli_redact *o)
+{
+    if (c == 'K')
+        o->key_file = arg;
+    else if (!strcmp(arg, "secrets"))
+        o->strict = 0;
+    else if (!strcmp(arg, "strict"))
+        o->strict = 1;
+    else {
+        cli_error("unknown --redact '%s' (secrets or strict)", arg);
+        return false;
+    }
+    return true;
+}
 
 static bool
 read_key(const char *file, struct cli_key *k)

@@ -31,8 +31,15 @@ struct cli_key {
     const char *origin; /* "'FILE'", "MARSDIAG_REDACT_KEY", "random" */
 };
 
-/* The getopt entry of --redact-key FILE; its letter is 'K'. */
-#define CLI_REDACT_KEY_OPTION {"redact-key", required_argument, NULL, 'K'}
+/* The getopt entries of --redact MODE ('X') and --redact-key FILE
+ * ('K'). */
+#define CLI_REDACT_OPTIONS                                                    \
+    {"redact", required_argument, NULL, 'X'},                                 \
+        {"redact-key", required_argument, NULL, 'K'}
+
+/* One of CLI_REDACT_OPTIONS, by its letter c, into o; false (after
+ * saying why) for a --redact other than secrets or strict. */
+bool cli_redact_option(int c, const char *arg, struct cli_redact *o);
 
 /*
  * The key o asks for: FILE's, else the environment's, else (random
