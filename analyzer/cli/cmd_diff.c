@@ -116,5 +116,5 @@ cmd_diff(int argc, char **argv)
 out:
     md_diff_free(&d);
     cli_setup_free(&o.setup);
-    return cli_flush_stdout(rc);
+    return rc;
 }

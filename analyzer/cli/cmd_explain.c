@@ -803,9 +803,5 @@ cmd_explain(int argc, char **argv)
     const char *bundle = optind + 1 < argc ? argv[optind + 1] : NULL;
     rc = r ? run_explain(s.e, r, bundle, &s.so, json, s.rd) : EXIT_USAGE;
     cli_setup_free(&s);
-    if (fflush(stdout) != 0) {
-        cli_error("cannot write output");
-        return EXIT_UNREADABLE;
-    }
     return rc;
 }

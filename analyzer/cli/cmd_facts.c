@@ -152,9 +152,5 @@ cmd_facts(int argc, char **argv)
     fputc('\n', stdout);
     free(v);
     cli_setup_free(&s);
-    if (fflush(stdout) != 0) {
-        cli_error("cannot write output");
-        return EXIT_UNREADABLE;
-    }
     return rc;
 }

@@ -147,5 +147,5 @@ out:
     md_review_free(&r);
     md_change_free(c);
     cli_setup_free(&o.setup);
-    return cli_flush_stdout(rc);
+    return rc;
 }

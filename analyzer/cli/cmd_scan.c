@@ -245,5 +245,5 @@ cmd_scan(int argc, char **argv)
         md_verdict_free(&v[i]);
     free(v);
     cli_setup_free(&s);
-    return cli_flush_stdout(!wrote || unreadable ? EXIT_UNREADABLE : rc);
+    return !wrote || unreadable ? EXIT_UNREADABLE : rc;
 }

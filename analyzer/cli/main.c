@@ -116,8 +116,9 @@ cmd_limits(int argc, char **argv)
     return EXIT_CLEAN;
 }
 
-int
-main(int argc, char **argv)
+/* The command named by argv[1]. */
+static int
+dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage, stderr);
@@ -133,24 +134,27 @@ main(int argc, char **argv)
         printf("marsdiag %s\n", md_version());
         return EXIT_CLEAN;
     }
-    if (strcmp(cmd, "scan") == 0)
-        return cmd_scan(argc - 1, argv + 1);
-    if (strcmp(cmd, "facts") == 0)
-        return cmd_facts(argc - 1, argv + 1);
-    if (strcmp(cmd, "limits") == 0)
-        return cmd_limits(argc - 1, argv + 1);
-    if (strcmp(cmd, "rules") == 0)
-        return cmd_rules(argc - 1, argv + 1);
-    if (strcmp(cmd, "explain") == 0)
-        return cmd_explain(argc - 1, argv + 1);
-    if (strcmp(cmd, "batch") == 0)
-        return cmd_batch(argc - 1, argv + 1);
-    if (strcmp(cmd, "review") == 0)
-        return cmd_review(argc - 1, argv + 1);
-    if (strcmp(cmd, "diff") == 0)
-        return cmd_diff(argc - 1, argv + 1);
-    if (strcmp(cmd, "merge") == 0)
-        return cmd_merge(argc - 1, argv + 1);
+    static const struct {
+        const char *name;
+        int (*run)(int argc, char **argv);
+    } cmds[] = {
+        {"scan", cmd_scan},       {"facts", cmd_facts},
+        {"limits", cmd_limits},   {"rules", cmd_rules},
+        {"explain", cmd_explain}, {"batch", cmd_batch},
+        {"review", cmd_review},   {"diff", cmd_diff},
+        {"merge", cmd_merge},
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (strcmp(cmd, cmds[i].name) == 0)
+            return cmds[i].run(argc - 1, argv + 1);
     cli_error("unknown command '%s' (see 'marsdiag --help')", cmd);
     return EXIT_USAGE;
+}
+
+/* Whatever the command, output that could not be written (a full disk,
+ * a closed pipe) is an error, never a silent exit 0. */
+int
+main(int argc, char **argv)
+{
+    return cli_flush_stdout(dispatch(argc, argv));
 }

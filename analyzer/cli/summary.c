@@ -74,6 +74,8 @@ cli_summary_write(const struct cli_summaries *s, struct md_fleet *f)
         if ((std ? fflush(out) : fclose(out)) != 0 || st != MD_OK) {
             cli_error("cannot write '%s'", name);
             ok = false;
+            if (std)
+                clearerr(out); /* said: not again at exit (main.c) */
         }
     }
     return ok;
