@@ -76,7 +76,8 @@ static const char usage[] =
     "  -q, --quiet          batch: no progress line\n"
     "\n"
     "exit status: 0 no finding at or above --fail-on; 1 findings at or\n"
-    "above it; 2 usage or rule-file error; 3 an input could not be read.\n"
+    "above it; 2 usage or rule-file error; 3 an input could not be read,\n"
+    "or the output could not be written.\n"
     "Secrets (proxy passwords) are never printed.\n";
 
 void
