@@ -106,9 +106,9 @@ report(struct loader *L, unsigned line, unsigned col, const char *msg)
         L->dead = true;
 }
 
-/* lerr(L, mark, fmt, ...): an error at a libyaml mark (md_yamlerr_at);
+/* LOAD_ERR(L, mark, fmt, ...): an error at a libyaml mark (md_yamlerr_at);
  * too many of them end the file. */
-#define lerr(L, ...) ((L)->dead |= !md_yamlerr_at(&(L)->errs, __VA_ARGS__))
+#define LOAD_ERR(L, ...) ((L)->dead |= !md_yamlerr_at(&(L)->errs, __VA_ARGS__))
 
 static bool
 next_event(struct loader *L, yaml_event_t *ev)
@@ -118,7 +118,8 @@ next_event(struct loader *L, yaml_event_t *ev)
     if (yaml_parser_parse(&L->p, ev)) {
         if (ev->type != YAML_ALIAS_EVENT)
             return true;
-        lerr(L, &ev->start_mark, "aliases are not supported in waiver files");
+        LOAD_ERR(L, &ev->start_mark,
+                 "aliases are not supported in waiver files");
         yaml_event_delete(ev);
         L->dead = true;
         return false;
@@ -220,7 +221,7 @@ unknown_rule(struct loader *L, const struct field *f)
     for (size_t i = 0; i < n; i++)
         md_buf_printf(&b, "%s%s", i ? ", " : " (did you mean ", near[i]->id);
     md_buf_adds(&b, n ? "?)" : "; 'marsdiag rules' lists them");
-    lerr(L, &f->val, "%s", b.ptr ? b.ptr : "unknown rule");
+    LOAD_ERR(L, &f->val, "%s", b.ptr ? b.ptr : "unknown rule");
     md_buf_free(&b);
 }
 
@@ -232,40 +233,46 @@ add_entry(struct loader *L, const yaml_mark_t *at, struct field *f)
     char buf[80];
     for (int k = 0; k < K_COUNT; k++)
         if (k != K_HOST && k != K_BUNDLE && !f[k].seen)
-            lerr(L, at, "missing required key '%s'", key_names[k]);
+            LOAD_ERR(L, at, "missing required key '%s'", key_names[k]);
     if (f[K_HOST].seen && f[K_BUNDLE].seen)
-        lerr(L, &f[K_BUNDLE].key, "'host' and 'bundle' exclude each other: "
-                                  "a waiver names one host or one bundle");
+        LOAD_ERR(L, &f[K_BUNDLE].key,
+                 "'host' and 'bundle' exclude each other: "
+                 "a waiver names one host or one bundle");
     else if (!f[K_HOST].seen && !f[K_BUNDLE].seen)
-        lerr(L, at, "missing 'host' or 'bundle': a waiver names the host or "
-                    "the bundle (SHA-256) it applies to");
+        LOAD_ERR(L, at,
+                 "missing 'host' or 'bundle': a waiver names the host or "
+                 "the bundle (SHA-256) it applies to");
     struct field *r = &f[K_RULE];
     if (r->s && L->rs && !md_ruleset_find(L->rs, r->s))
         unknown_rule(L, r);
     struct field *h = &f[K_HOST];
     if (h->s && !is_host(h->s, h->len))
-        lerr(L, &h->val, "bad host name '%s' (letters, digits, '-', '_' and "
-                         "'.', at most %d)",
-             md_yamlerr_shown(h->s, h->len, buf, sizeof buf), MAX_HOST_LEN);
+        LOAD_ERR(L, &h->val,
+                 "bad host name '%s' (letters, digits, '-', '_' and "
+                 "'.', at most %d)",
+                 md_yamlerr_shown(h->s, h->len, buf, sizeof buf), MAX_HOST_LEN);
     struct field *sh = &f[K_BUNDLE];
     if (sh->s && !is_sha256(sh->s, sh->len))
-        lerr(L, &sh->val, "bad SHA-256 '%s': 64 hexadecimal digits, as "
-                          "sha256sum prints for the bundle file",
-             md_yamlerr_shown(sh->s, sh->len, buf, sizeof buf));
+        LOAD_ERR(L, &sh->val,
+                 "bad SHA-256 '%s': 64 hexadecimal digits, as "
+                 "sha256sum prints for the bundle file",
+                 md_yamlerr_shown(sh->s, sh->len, buf, sizeof buf));
     struct field *re = &f[K_REASON];
     if (re->s && trimmed(re->s, re->len) == 0)
-        lerr(L, &re->val, "'reason' is empty: say why the finding is accepted");
+        LOAD_ERR(L, &re->val,
+                 "'reason' is empty: say why the finding is accepted");
     struct field *ex = &f[K_EXPIRES];
     int day = 0;
     if (ex->s && !md_waiver_date_parse(ex->s, ex->len, &day))
-        lerr(L, &ex->val, "bad date '%s' for 'expires' (YYYY-MM-DD, a real "
-                          "date)",
-             md_yamlerr_shown(ex->s, ex->len, buf, sizeof buf));
+        LOAD_ERR(L, &ex->val,
+                 "bad date '%s' for 'expires' (YYYY-MM-DD, a real "
+                 "date)",
+                 md_yamlerr_shown(ex->s, ex->len, buf, sizeof buf));
     if (L->errs.nerr != before)
         return;
     struct md_waivers *w = L->w;
     if (w->n == MAX_WAIVERS) {
-        lerr(L, at, "more than %d waivers", MAX_WAIVERS);
+        LOAD_ERR(L, at, "more than %d waivers", MAX_WAIVERS);
         L->dead = true;
         return;
     }
@@ -273,7 +280,7 @@ add_entry(struct loader *L, const yaml_mark_t *at, struct field *f)
         size_t ncap = w->cap ? w->cap * 2 : 16;
         struct md_waiver *v = realloc(w->v, ncap * sizeof *v);
         if (!v) {
-            lerr(L, at, "out of memory");
+            LOAD_ERR(L, at, "out of memory");
             L->dead = true;
             return;
         }
@@ -306,9 +313,10 @@ static void
 read_entry(struct loader *L, yaml_event_t *ev)
 {
     if (ev->type != YAML_MAPPING_START_EVENT) {
-        lerr(L, &ev->start_mark, "each waiver must be a mapping (rule, host "
-                                 "or bundle, reason, expires), not %s",
-             what(ev));
+        LOAD_ERR(L, &ev->start_mark,
+                 "each waiver must be a mapping (rule, host "
+                 "or bundle, reason, expires), not %s",
+                 what(ev));
         skip_node(L, ev);
         return;
     }
@@ -325,19 +333,20 @@ read_entry(struct loader *L, yaml_event_t *ev)
         }
         int i = K_COUNT;
         if (k.type != YAML_SCALAR_EVENT) {
-            lerr(L, &k.start_mark, "a key must be a plain name");
+            LOAD_ERR(L, &k.start_mark, "a key must be a plain name");
             skip_node(L, &k);
         } else {
             const char *name = (const char *)k.data.scalar.value;
             for (i = 0; i < K_COUNT && strcmp(key_names[i], name); i++)
                 ;
             if (i == K_COUNT)
-                lerr(L, &k.start_mark, "unknown key '%s' (rule, host, "
-                                       "bundle, reason, expires)",
-                     md_yamlerr_shown(name, k.data.scalar.length, buf,
-                                      sizeof buf));
+                LOAD_ERR(L, &k.start_mark,
+                         "unknown key '%s' (rule, host, "
+                         "bundle, reason, expires)",
+                         md_yamlerr_shown(name, k.data.scalar.length, buf,
+                                          sizeof buf));
             else if (f[i].seen)
-                lerr(L, &k.start_mark, "duplicate key '%s'", key_names[i]);
+                LOAD_ERR(L, &k.start_mark, "duplicate key '%s'", key_names[i]);
         }
         yaml_mark_t km = k.start_mark;
         yaml_event_delete(&k);
@@ -353,12 +362,12 @@ read_entry(struct loader *L, yaml_event_t *ev)
                                           (const char *)v.data.scalar.value,
                                           f[i].len);
                 if (!f[i].s) {
-                    lerr(L, &v.start_mark, "out of memory");
+                    LOAD_ERR(L, &v.start_mark, "out of memory");
                     L->dead = true;
                 }
             } else {
-                lerr(L, &v.start_mark, "'%s' must be a string, not %s",
-                     key_names[i], what(&v));
+                LOAD_ERR(L, &v.start_mark, "'%s' must be a string, not %s",
+                         key_names[i], what(&v));
             }
         }
         skip_node(L, &v);
@@ -371,9 +380,10 @@ static void
 read_list(struct loader *L, yaml_event_t *ev)
 {
     if (ev->type != YAML_SEQUENCE_START_EVENT) {
-        lerr(L, &ev->start_mark, "'waivers' must be a list of waivers "
-                                 "(\"- rule: ...\"; [] for none), not %s",
-             what(ev));
+        LOAD_ERR(L, &ev->start_mark,
+                 "'waivers' must be a list of waivers "
+                 "(\"- rule: ...\"; [] for none), not %s",
+                 what(ev));
         skip_node(L, ev);
         return;
     }
@@ -393,9 +403,10 @@ static void
 read_document(struct loader *L, yaml_event_t *ev)
 {
     if (ev->type != YAML_MAPPING_START_EVENT) {
-        lerr(L, &ev->start_mark, "a waiver file is a mapping with one key, "
-                                 "'waivers', not %s",
-             what(ev));
+        LOAD_ERR(L, &ev->start_mark,
+                 "a waiver file is a mapping with one key, "
+                 "'waivers', not %s",
+                 what(ev));
         skip_node(L, ev);
         return;
     }
@@ -411,14 +422,15 @@ read_document(struct loader *L, yaml_event_t *ev)
         bool ours = k.type == YAML_SCALAR_EVENT &&
                     strcmp((const char *)k.data.scalar.value, "waivers") == 0;
         if (k.type != YAML_SCALAR_EVENT)
-            lerr(L, &k.start_mark, "a key must be a plain name");
+            LOAD_ERR(L, &k.start_mark, "a key must be a plain name");
         else if (!ours)
-            lerr(L, &k.start_mark, "unknown key '%s' (a waiver file has "
-                                   "'waivers' only)",
-                 md_yamlerr_shown((const char *)k.data.scalar.value,
-                                  k.data.scalar.length, buf, sizeof buf));
+            LOAD_ERR(L, &k.start_mark,
+                     "unknown key '%s' (a waiver file has "
+                     "'waivers' only)",
+                     md_yamlerr_shown((const char *)k.data.scalar.value,
+                                      k.data.scalar.length, buf, sizeof buf));
         else if (seen)
-            lerr(L, &k.start_mark, "duplicate key 'waivers'");
+            LOAD_ERR(L, &k.start_mark, "duplicate key 'waivers'");
         skip_node(L, &k);
         yaml_event_delete(&k);
         if (!next_event(L, &v))
@@ -431,7 +443,7 @@ read_document(struct loader *L, yaml_event_t *ev)
         yaml_event_delete(&v);
     }
     if (!seen && !L->dead)
-        lerr(L, &at, "missing required key 'waivers'");
+        LOAD_ERR(L, &at, "missing required key 'waivers'");
 }
 
 static void
@@ -449,7 +461,7 @@ load(struct loader *L)
         if (t != YAML_DOCUMENT_START_EVENT)
             continue;
         if (++ndocs > 1) {
-            lerr(L, &m, "a waiver file holds one YAML document");
+            LOAD_ERR(L, &m, "a waiver file holds one YAML document");
             return;
         }
         if (!next_event(L, &ev))
@@ -458,7 +470,8 @@ load(struct loader *L)
         yaml_event_delete(&ev);
     }
     if (!ndocs && !L->dead)
-        lerr(L, &start, "empty waiver file: it needs 'waivers:' and a list");
+        LOAD_ERR(L, &start,
+                 "empty waiver file: it needs 'waivers:' and a list");
 }
 
 struct md_waivers *

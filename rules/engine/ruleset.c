@@ -151,9 +151,9 @@ expr_err_cb(void *user, const char *file, unsigned line, unsigned col,
     report(user, line, col, msg);
 }
 
-/* lerr(L, mark, fmt, ...): an error at a libyaml mark (md_yamlerr_at);
+/* LOAD_ERR(L, mark, fmt, ...): an error at a libyaml mark (md_yamlerr_at);
  * too many of them end the source. */
-#define lerr(L, ...) ((L)->dead |= !md_yamlerr_at(&(L)->errs, __VA_ARGS__))
+#define LOAD_ERR(L, ...) ((L)->dead |= !md_yamlerr_at(&(L)->errs, __VA_ARGS__))
 
 static bool
 next_event(struct loader *L, yaml_event_t *ev)
@@ -172,8 +172,8 @@ read_node(struct loader *L, yaml_event_t *ev, unsigned depth)
 {
     struct ynode *n = md_arena_calloc(&L->tmp, sizeof *n);
     if (!n || ++L->nodes > MAX_YAML_NODES) {
-        lerr(L, &ev->start_mark, "%s",
-             n ? "too many YAML nodes in one document" : "out of memory");
+        LOAD_ERR(L, &ev->start_mark, "%s",
+                 n ? "too many YAML nodes in one document" : "out of memory");
         yaml_event_delete(ev);
         L->dead = true;
         return NULL;
@@ -182,7 +182,7 @@ read_node(struct loader *L, yaml_event_t *ev, unsigned depth)
     n->end = ev->end_mark;
     switch (ev->type) {
     case YAML_ALIAS_EVENT:
-        lerr(L, &ev->start_mark, "aliases are not supported in rule files");
+        LOAD_ERR(L, &ev->start_mark, "aliases are not supported in rule files");
         L->bad = true;
         n->k = Y_SCALAR;
         n->s = "";
@@ -196,7 +196,7 @@ read_node(struct loader *L, yaml_event_t *ev, unsigned depth)
                                 n->len);
         yaml_event_delete(ev);
         if (!n->s) {
-            lerr(L, &n->mark, "out of memory");
+            LOAD_ERR(L, &n->mark, "out of memory");
             L->dead = true;
             return NULL;
         }
@@ -206,7 +206,7 @@ read_node(struct loader *L, yaml_event_t *ev, unsigned depth)
         n->k = ev->type == YAML_SEQUENCE_START_EVENT ? Y_SEQ : Y_MAP;
         yaml_event_delete(ev);
         if (depth >= MAX_YAML_DEPTH) {
-            lerr(L, &n->mark, "YAML nested too deeply for a rule file");
+            LOAD_ERR(L, &n->mark, "YAML nested too deeply for a rule file");
             L->dead = true;
             return NULL;
         }
@@ -227,7 +227,7 @@ read_node(struct loader *L, yaml_event_t *ev, unsigned depth)
                 size_t ncap = n->cap ? n->cap * 2 : 8;
                 struct ynode **k = md_arena_alloc(&L->tmp, ncap * sizeof *k);
                 if (!k) {
-                    lerr(L, &kid->mark, "out of memory");
+                    LOAD_ERR(L, &kid->mark, "out of memory");
                     L->dead = true;
                     return NULL;
                 }
@@ -239,7 +239,7 @@ read_node(struct loader *L, yaml_event_t *ev, unsigned depth)
             n->kids[n->n++] = kid;
         }
     default:
-        lerr(L, &ev->start_mark, "unexpected YAML structure");
+        LOAD_ERR(L, &ev->start_mark, "unexpected YAML structure");
         yaml_event_delete(ev);
         L->dead = true;
         return NULL;
@@ -409,8 +409,8 @@ compile_cond(struct loader *L, const struct ynode *n, bool main,
     if (!e)
         return NULL;
     if (e->type != MD_F_BOOL) {
-        lerr(L, &n->mark, "'when' must be a condition (bool), not %s",
-             md_ftype_str(e->type));
+        LOAD_ERR(L, &n->mark, "'when' must be a condition (bool), not %s",
+                 md_ftype_str(e->type));
     } else if (!main && e->list && (!list || strcmp(e->list, list) != 0)) {
         struct scalar_loc sl = {L, n, 0};
         unsigned line, col;
@@ -454,7 +454,7 @@ compile_message(struct loader *L, struct rule *r, const struct ynode *n)
     size_t len = trimmed_len(n->s, n->len), cap = 0, i = 0, lit = 0;
     const char *s = md_arena_strndup(&r->a, n->s, len);
     if (!s) {
-        lerr(L, &n->mark, "out of memory");
+        LOAD_ERR(L, &n->mark, "out of memory");
         return;
     }
     const char *list = r->when ? r->when->list : NULL;
@@ -529,7 +529,8 @@ string_list(struct loader *L, struct rule *r, const struct ynode *n,
     for (size_t i = 0; i < n->n; i++) {
         const struct ynode *k = n->kids[i];
         if (k->k != Y_SCALAR || k->len == 0) {
-            lerr(L, &k->mark, "each of '%s' must be a non-empty string", what);
+            LOAD_ERR(L, &k->mark, "each of '%s' must be a non-empty string",
+                     what);
             ok = false;
             continue;
         }
@@ -547,7 +548,7 @@ text_of(struct loader *L, struct rule *r, const struct ynode *n,
 {
     size_t len = trimmed_len(n->s, n->len);
     if (len == 0) {
-        lerr(L, &n->mark, "'%s' is empty", what);
+        LOAD_ERR(L, &n->mark, "'%s' is empty", what);
         return NULL;
     }
     return md_arena_strndup(&r->a, n->s, len);
@@ -565,8 +566,9 @@ compile_severity_when(struct loader *L, struct rule *r, const struct ynode *n)
     for (size_t i = 0; i < n->n; i++) {
         const struct ynode *m = n->kids[i], *when = NULL, *sev = NULL;
         if (m->k != Y_MAP) {
-            lerr(L, &m->mark,
-                 "each of 'severity_when' must be {when: ..., severity: ...}");
+            LOAD_ERR(
+                L, &m->mark,
+                "each of 'severity_when' must be {when: ..., severity: ...}");
             continue;
         }
         for (size_t k = 0; k + 1 < m->n; k += 2) {
@@ -578,26 +580,28 @@ compile_severity_when(struct loader *L, struct rule *r, const struct ynode *n)
                                                   : NULL;
             char buf[64];
             if (!slot)
-                lerr(L, &key->mark, "unknown key '%s' in 'severity_when'",
-                     key->k == Y_SCALAR ? shown(key, buf, sizeof buf) : "?");
+                LOAD_ERR(L, &key->mark, "unknown key '%s' in 'severity_when'",
+                         key->k == Y_SCALAR ? shown(key, buf, sizeof buf)
+                                            : "?");
             else if (*slot)
-                lerr(L, &key->mark, "duplicate key '%s'", key->s);
+                LOAD_ERR(L, &key->mark, "duplicate key '%s'", key->s);
             else if (val->k != Y_SCALAR)
-                lerr(L, &val->mark, "'%s' must be a string", key->s);
+                LOAD_ERR(L, &val->mark, "'%s' must be a string", key->s);
             else
                 *slot = val;
         }
         if (!when || !sev) {
-            lerr(L, &m->mark, "missing required key '%s' in 'severity_when'",
-                 when ? "severity" : "when");
+            LOAD_ERR(L, &m->mark,
+                     "missing required key '%s' in 'severity_when'",
+                     when ? "severity" : "when");
             continue;
         }
         int s = md_severity_parse(sev->s);
         char buf[64];
         if (s < 0)
-            lerr(L, &sev->mark,
-                 "unknown severity '%s' (error, warning or info)",
-                 shown(sev, buf, sizeof buf));
+            LOAD_ERR(L, &sev->mark,
+                     "unknown severity '%s' (error, warning or info)",
+                     shown(sev, buf, sizeof buf));
         struct md_expr *e =
             compile_cond(L, when, false, r->when ? r->when->list : NULL);
         if (e && s >= 0) {
@@ -621,8 +625,8 @@ add_rule(struct loader *L, struct rule *r, const struct ynode *idn)
         if (strcmp(b->rules[i]->info.id, r->info.id) != 0)
             continue;
         if (b->rules[i]->gen == r->gen) {
-            lerr(L, &idn->mark, "duplicate rule id '%s' (first at line %u)",
-                 r->info.id, b->rules[i]->info.line);
+            LOAD_ERR(L, &idn->mark, "duplicate rule id '%s' (first at line %u)",
+                     r->info.id, b->rules[i]->info.line);
             rule_free(r);
             return;
         }
@@ -631,8 +635,8 @@ add_rule(struct loader *L, struct rule *r, const struct ynode *idn)
         return;
     }
     if (b->n >= b->lim.rules) {
-        lerr(L, &idn->mark, "limit 'rules' (%llu) reached",
-             (unsigned long long)b->lim.rules);
+        LOAD_ERR(L, &idn->mark, "limit 'rules' (%llu) reached",
+                 (unsigned long long)b->lim.rules);
         rule_free(r);
         L->dead = true;
         return;
@@ -641,7 +645,7 @@ add_rule(struct loader *L, struct rule *r, const struct ynode *idn)
         size_t ncap = b->cap ? b->cap * 2 : 32;
         struct rule **v = realloc(b->rules, ncap * sizeof *v);
         if (!v) {
-            lerr(L, &idn->mark, "out of memory");
+            LOAD_ERR(L, &idn->mark, "out of memory");
             rule_free(r);
             return;
         }
@@ -658,7 +662,7 @@ load_rule(struct loader *L, const struct ynode *n)
         n->style == YAML_PLAIN_SCALAR_STYLE)
         return; /* an empty document, e.g. after a final "---" */
     if (n->k != Y_MAP) {
-        lerr(L, &n->mark, "a rule must be a mapping (id: ..., name: ...)");
+        LOAD_ERR(L, &n->mark, "a rule must be a mapping (id: ..., name: ...)");
         return;
     }
     size_t before = L->errs.nerr;
@@ -668,30 +672,30 @@ load_rule(struct loader *L, const struct ynode *n)
     for (size_t i = 0; i + 1 < n->n; i += 2) {
         const struct ynode *key = n->kids[i], *val = n->kids[i + 1];
         if (key->k != Y_SCALAR) {
-            lerr(L, &key->mark, "a key must be a plain name");
+            LOAD_ERR(L, &key->mark, "a key must be a plain name");
             continue;
         }
         int k = 0;
         while (k < K_COUNT && strcmp(keys[k].name, key->s) != 0)
             k++;
         if (k == K_COUNT)
-            lerr(L, &key->mark, "unknown key '%s'",
-                 shown(key, buf, sizeof buf));
+            LOAD_ERR(L, &key->mark, "unknown key '%s'",
+                     shown(key, buf, sizeof buf));
         else if (seen[k])
-            lerr(L, &key->mark, "duplicate key '%s'", keys[k].name);
+            LOAD_ERR(L, &key->mark, "duplicate key '%s'", keys[k].name);
         else if ((seen[k] = true) && val->k != keys[k].kind)
-            lerr(L, &val->mark, "'%s' must be %s, not %s", keys[k].name,
-                 kind_str(keys[k].kind), kind_str(val->k));
+            LOAD_ERR(L, &val->mark, "'%s' must be %s, not %s", keys[k].name,
+                     kind_str(keys[k].kind), kind_str(val->k));
         else
             v[k] = val;
     }
     for (int k = 0; k < K_COUNT; k++)
         if (keys[k].required && !seen[k] && !L->dead)
-            lerr(L, &n->mark, "missing required key '%s'", keys[k].name);
+            LOAD_ERR(L, &n->mark, "missing required key '%s'", keys[k].name);
 
     struct rule *r = calloc(1, sizeof *r);
     if (!r) {
-        lerr(L, &n->mark, "out of memory");
+        LOAD_ERR(L, &n->mark, "out of memory");
         return;
     }
     r->gen = L->b->gen;
@@ -699,24 +703,25 @@ load_rule(struct loader *L, const struct ynode *n)
     r->info.file = md_arena_strdup(&r->a, L->file);
     if (v[K_ID]) {
         if (!is_id(v[K_ID]->s, v[K_ID]->len))
-            lerr(L, &v[K_ID]->mark,
-                 "bad rule id '%s': letters, digits, '-', '_' and '.' only",
-                 shown(v[K_ID], buf, sizeof buf));
+            LOAD_ERR(L, &v[K_ID]->mark,
+                     "bad rule id '%s': letters, digits, '-', '_' and '.' only",
+                     shown(v[K_ID], buf, sizeof buf));
         r->info.id = md_arena_strdup(&r->a, v[K_ID]->s);
     }
     if (v[K_NAME]) {
         if (!is_kebab(v[K_NAME]->s, v[K_NAME]->len))
-            lerr(L, &v[K_NAME]->mark,
-                 "name '%s' is not kebab-case (like 'pac-url-in-agent-proxy')",
-                 shown(v[K_NAME], buf, sizeof buf));
+            LOAD_ERR(
+                L, &v[K_NAME]->mark,
+                "name '%s' is not kebab-case (like 'pac-url-in-agent-proxy')",
+                shown(v[K_NAME], buf, sizeof buf));
         r->info.name = md_arena_strdup(&r->a, v[K_NAME]->s);
     }
     if (v[K_SEVERITY]) {
         int s = md_severity_parse(v[K_SEVERITY]->s);
         if (s < 0)
-            lerr(L, &v[K_SEVERITY]->mark,
-                 "unknown severity '%s' (error, warning or info)",
-                 shown(v[K_SEVERITY], buf, sizeof buf));
+            LOAD_ERR(L, &v[K_SEVERITY]->mark,
+                     "unknown severity '%s' (error, warning or info)",
+                     shown(v[K_SEVERITY], buf, sizeof buf));
         r->info.severity = s < 0 ? MD_SEV_INFO : (enum md_severity)s;
     }
     if (v[K_TITLE])
@@ -727,8 +732,8 @@ load_rule(struct loader *L, const struct ynode *n)
         string_list(L, r, v[K_REFERENCES], "references",
                     &r->info.references, &r->info.nreferences);
         if (v[K_REFERENCES]->n == 0)
-            lerr(L, &v[K_REFERENCES]->mark,
-                 "'references' needs at least one entry");
+            LOAD_ERR(L, &v[K_REFERENCES]->mark,
+                     "'references' needs at least one entry");
     }
     if (v[K_TAGS])
         string_list(L, r, v[K_TAGS], "tags", &r->info.tags, &r->info.ntags);
@@ -741,7 +746,7 @@ load_rule(struct loader *L, const struct ynode *n)
     if (v[K_SEVERITY_WHEN] && r->when)
         compile_severity_when(L, r, v[K_SEVERITY_WHEN]);
     if (v[K_MESSAGE] && trimmed_len(v[K_MESSAGE]->s, v[K_MESSAGE]->len) == 0)
-        lerr(L, &v[K_MESSAGE]->mark, "'message' is empty");
+        LOAD_ERR(L, &v[K_MESSAGE]->mark, "'message' is empty");
     else if (v[K_MESSAGE])
         compile_message(L, r, v[K_MESSAGE]);
     if (v[K_MESSAGE])
