@@ -107,7 +107,7 @@ md_write_diff_sarif(FILE *f, const struct md_diff *d,
     md_sarif_begin(&s, f, v, 2, bases, 2, rr);
     results(&s, &d->old, &d->new_, &d->delta);
     md_sarif_end_results(&s);
-    run_properties(&s, "diff", keys, values, &d->old, &d->new_,
-                   &md_diff_words, &d->delta);
+    run_properties(&s, "diff", keys, values, &d->old, &d->new_, &md_diff_words,
+                   &d->delta);
     md_sarif_end(&s);
 }

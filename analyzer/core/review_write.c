@@ -392,8 +392,7 @@ text_verdict(FILE *f, const struct md_review *r, const struct md_render *rr,
     bool errors = ne || nx;
     if (!errors) { /* then the warnings, introduced or escalated */
         ne = ids(in, r->nintroduced, MD_SEV_WARNING, list, sizeof list);
-        nx = ids(r->escalated, r->nescalated, MD_SEV_WARNING, esc,
-                 sizeof esc);
+        nx = ids(r->escalated, r->nescalated, MD_SEV_WARNING, esc, sizeof esc);
     }
     if (ne || nx) {
         head = errors ? "do not apply the change as it is."

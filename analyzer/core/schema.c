@@ -9,7 +9,9 @@
 #include <string.h>
 
 static const struct md_schema_entry schema[] = {
-    {"host.name", MD_F_STR, "computer name: registry ComputerName, an event's <Computer>, else the {NAME}_ prefix of collector files or NAME_MARS_ of the bundle"},
+    {"host.name", MD_F_STR,
+     "computer name: registry ComputerName, an event's <Computer>, else the "
+     "{NAME}_ prefix of collector files or NAME_MARS_ of the bundle"},
     {"agent.version", MD_F_STR, "MARS agent version (registry or log)"},
 
     {"agent.proxy.set", MD_F_BOOL,
@@ -104,8 +106,7 @@ static const struct md_schema_entry schema[] = {
     {"collected.missing[*].collect", MD_F_STR, "how to collect it"},
 
     {"effective.source", MD_F_STR, "agent, system, none or unknown"},
-    {"effective.mode", MD_F_STR,
-     "manual, pac, autodetect, direct or unknown"},
+    {"effective.mode", MD_F_STR, "manual, pac, autodetect, direct or unknown"},
     {"effective.server", MD_F_STR, "proxy in force"},
     {"effective.port", MD_F_INT, "its port"},
     {"effective.pac_url", MD_F_STR, "PAC URL in force"},
@@ -120,8 +121,8 @@ static const struct md_schema_entry schema[] = {
      "each step of the precedence chain, in order"},
     {"precedence.chain[*].known", MD_F_BOOL,
      "the bundle holds what decides the step"},
-    {"precedence.chain[*].set", MD_F_BOOL, "the step is set (in force if "
-     "no step before it is)"},
+    {"precedence.chain[*].set", MD_F_BOOL,
+     "the step is set (in force if no step before it is)"},
 
     {"conflicts[*].fact", MD_F_STR, "a fact two captures disagree on"},
     {"conflicts[*].first", MD_F_STR, "the value kept"},

@@ -28,8 +28,7 @@ md_yamlerr_add(struct md_yamlerr *e, unsigned line, unsigned col,
 }
 
 bool
-md_yamlerr_at(struct md_yamlerr *e, const yaml_mark_t *m, const char *fmt,
-              ...)
+md_yamlerr_at(struct md_yamlerr *e, const yaml_mark_t *m, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -99,8 +98,8 @@ problem_mark(const yaml_parser_t *p, const char *text, size_t len)
 }
 
 bool
-md_yamlerr_parse(struct md_yamlerr *e, const yaml_parser_t *p,
-                 const char *text, size_t len)
+md_yamlerr_parse(struct md_yamlerr *e, const yaml_parser_t *p, const char *text,
+                 size_t len)
 {
     yaml_mark_t m = problem_mark(p, text, len);
     return md_yamlerr_at(e, &m, "invalid YAML: %s%s%s",

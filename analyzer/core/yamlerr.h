@@ -36,8 +36,8 @@ bool md_yamlerr_add(struct md_yamlerr *e, unsigned line, unsigned col,
 
 /* md_yamlerr_add at libyaml mark m, the message formatted as printf's
  * (at most 511 bytes). */
-bool md_yamlerr_at(struct md_yamlerr *e, const yaml_mark_t *m,
-                   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+bool md_yamlerr_at(struct md_yamlerr *e, const yaml_mark_t *m, const char *fmt,
+                   ...) __attribute__((format(printf, 3, 4)));
 
 /* md_yamlerr_add of why yaml_parser_parse failed on text[0..len):
  * "invalid YAML: ..." where the problem is. */
@@ -46,8 +46,7 @@ bool md_yamlerr_parse(struct md_yamlerr *e, const yaml_parser_t *p,
 
 /* A short, printable copy of s[0..len) into buf for a message (control
  * characters as '?', "..." when cut); returns buf. */
-const char *md_yamlerr_shown(const char *s, size_t len, char *buf,
-                             size_t size);
+const char *md_yamlerr_shown(const char *s, size_t len, char *buf, size_t size);
 
 /* Hand the collected errors to err (may be NULL) in position order, with
  * a last "too many errors" when the limit was reached, and forget them

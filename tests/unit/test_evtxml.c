@@ -194,8 +194,7 @@ test_bids(void)
     md_buf_free(&big);
     const char *other = "<!DOCTYPE html><html></html>";
     tu_parse(&r, NULL, "export.xml", other, strlen(other));
-    CHECK(r.b.inputs->type == NULL ||
-          strcmp(r.b.inputs->type, "evtxml") != 0);
+    CHECK(r.b.inputs->type == NULL || strcmp(r.b.inputs->type, "evtxml") != 0);
     tu_free(&r);
 }
 

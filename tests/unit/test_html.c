@@ -49,8 +49,8 @@ static void
 step(struct md_model *m, const char *source, bool known, bool set)
 {
     struct md_arena *a = md_model_arena(m);
-    struct md_fact *p = md_fact_child(a, md_model_root(m), "precedence",
-                                      MD_F_OBJ);
+    struct md_fact *p =
+        md_fact_child(a, md_model_root(m), "precedence", MD_F_OBJ);
     struct md_fact *chain = md_fact_child(a, p, "chain", MD_F_LIST);
     struct md_fact *o = md_fact_new(a, MD_F_OBJ);
     md_fact_put(a, o, "source", md_fact_str(a, source, strlen(source)));
