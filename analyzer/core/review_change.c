@@ -789,12 +789,17 @@ struct collect {
     struct md_change *c;
     struct md_evidence **v;
     size_t n, cap;
+    size_t max, over; /* change_records; those past it, counted only */
 };
 
 static void
 collect(void *user, const struct md_evidence *ev)
 {
     struct collect *k = user;
+    if (k->n == k->max) {
+        k->over++;
+        return;
+    }
     if (k->n == k->cap) {
         size_t cap = k->cap ? 2 * k->cap : 64;
         struct md_evidence **v = realloc(k->v, cap * sizeof *v);
@@ -829,7 +834,7 @@ reg_document(struct md_change *c, const struct md_evidence *ev,
 {
     struct md_bundle b;
     md_bundle_init(&b, "change.reg");
-    struct collect k = {.c = c};
+    struct collect k = {.c = c, .max = (size_t)lim->change_records};
     struct md_scan_opts so = {
         .limits = *lim, .on_evidence = collect, .user = &k};
     md_parse_memory(&b, md_parser_find("reg"), "change.reg", doc->ptr, doc->len,
@@ -1209,11 +1214,21 @@ md_change_read(const char *path, const struct md_limits *lim,
     const struct md_parser *p = !strcmp(c->type, "reg")
                                     ? md_parser_find("reg")
                                     : &md_parser_pscapture_changes;
-    struct collect k = {.c = c};
+    struct collect k = {.c = c, .max = (size_t)lim->change_records};
     struct md_scan_opts so = {
         .limits = *lim, .on_evidence = collect, .user = &k};
     st = md_parse_memory(&c->file, p, base, data, len, 0, &so);
     free(data);
+    /* Each record is checked against those before it (op_add): a
+     * planned change is a few statements, and a review of part of one
+     * would mislead, so past the limit there is no review at all. */
+    if (st == MD_OK && k.over) {
+        free(k.v);
+        return fail(c, MD_ERR_LIMIT,
+                    "'%s' has %zu statements and registry values, more "
+                    "than limit 'change_records' (%llu)",
+                    path, k.n + k.over, (unsigned long long)k.max);
+    }
     for (size_t i = 0; i < k.n; i++) {
         if (p == &md_parser_pscapture_changes)
             script_record(c, k.v[i], lim);

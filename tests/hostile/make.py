@@ -715,6 +715,32 @@ def zip_names():
     return c
 
 
+@case
+def change_flood():
+    c = Case('change files for review: 200000 Set-OBMachineSetting lines '
+             '(14 MB), a .reg of 300000 values, and 4000 statements, just '
+             'under the limit',
+             "past 'change_records' (4096) the change is refused before "
+             'any record is kept, so time and memory stay small; under it '
+             'the review (each statement weighed against the ones before) '
+             'stays well under a second')
+    z = c.file('base.zip', hzip.build(base_members()))
+    line = 'Set-OBMachineSetting -ProxyServer http://p.contoso.local ' \
+           '-ProxyPort 8080\n'
+    c.file('flood.ps1', bk.crlf(line * 200000))
+    c.file('flood.reg', bk.utf16(
+        'Windows Registry Editor Version 5.00\n\n'
+        '[HKEY_USERS\\S-1-5-18\\Software\\Microsoft\\Windows\\'
+        'CurrentVersion\\Internet Settings]\n' +
+        ''.join('"V%d"="x"\n' % i for i in range(300000))))
+    c.file('many.ps1', bk.crlf(line * 4000))
+    for change in ('flood.ps1', 'flood.reg'):
+        c.run([z], {}, cmd='review', args=[change], exit=(3,), seconds=1,
+              rss_mib=64)
+    c.run([z], {}, cmd='review', args=['many.ps1'], seconds=2, rss_mib=48)
+    return c
+
+
 ESC = '\x1b]0;pwned\x07\x1b[2J\x9b31m'  # OSC title, clear, C1 CSI
 C0_ESC = ESC[:-4]  # what the ASCII blob of Internet Settings can carry
 

@@ -412,6 +412,35 @@ test_bad_files(void)
               MD_ERR_LIMIT);
     CHECK(strstr(c->error, "change_bytes") != NULL);
     md_change_free(c);
+    /* A change is reviewed whole or not at all: past 'change_records'
+     * statements (or .reg values) it is refused, however small. */
+    md_limits_default(&lim);
+    lim.change_records = 2;
+    static const char three[] =
+        "Set-OBMachineSetting -ProxyServer http://a -ProxyPort 1\n"
+        "Set-OBMachineSetting -ProxyServer http://b -ProxyPort 2\n"
+        "Set-OBMachineSetting -ProxyServer http://c -ProxyPort 3\n";
+    const char *path = put_file("three.ps1", three, strlen(three));
+    CHECK_INT(md_change_read(path, &lim, &c), MD_ERR_LIMIT);
+    CHECK(strstr(c->error, "3 statements") != NULL);
+    CHECK(strstr(c->error, "'change_records' (2)") != NULL);
+    md_change_free(c);
+    lim.change_records = 3;
+    CHECK_INT(md_change_read(path, &lim, &c), MD_OK);
+    CHECK_INT(c->nactions, 3);
+    md_change_free(c);
+    static const char reg[] =
+        "Windows Registry Editor Version 5.00\r\n\r\n"
+        "[HKEY_USERS\\S-1-5-18\\Software\\Microsoft\\Windows\\"
+        "CurrentVersion\\Internet Settings]\r\n"
+        "\"ProxyEnable\"=dword:00000001\r\n"
+        "\"ProxyServer\"=\"p:8080\"\r\n"
+        "\"ProxyOverride\"=\"<local>\"\r\n"
+        "\"AutoDetect\"=dword:00000000\r\n";
+    CHECK_INT(md_change_read(put_file("four.reg", reg, strlen(reg)), &lim, &c),
+              MD_ERR_LIMIT);
+    CHECK(strstr(c->error, "change_records") != NULL);
+    md_change_free(c);
 }
 
 /* In a bundle the pscapture parser stays as it was: no change.statement

@@ -32,7 +32,9 @@
     X(rules, 4096, "rules in one rule set")                                   \
     X(expr_depth, 64, "nesting depth of a rule expression")                   \
     X(rule_file_bytes, 4ULL << 20, "bytes of one rule file")                  \
-    X(change_bytes, 16ULL << 20, "bytes of a change file (review --change)")
+    X(change_bytes, 16ULL << 20, "bytes of a change file (review --change)")  \
+    X(change_records, 4096,                                                   \
+      "statements and registry values of a change file")
 
 struct md_limits {
 #define MD_LIMIT_FIELD(name, def, doc) uint64_t name;
