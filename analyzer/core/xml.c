@@ -237,6 +237,10 @@ static xmlEntityPtr
 on_entity(void *u, const xmlChar *name)
 {
     struct md_xml *x = u;
+    /* In the DTD libxml2 asks after each declaration, to hand the
+     * entity its raw text: nothing is declared here, so nothing. */
+    if (x->px->inSubset)
+        return NULL;
     for (unsigned i = 0; i < x->nkept; i++)
         if (xmlStrEqual(x->kept[i]->name, name))
             return x->kept[i];
@@ -536,8 +540,10 @@ md_xml_free(struct md_xml *x)
         xmlFreeParserCtxt(x->px);
     }
     md_buf_free(&x->prelude);
-    for (unsigned i = 0; i < x->nkept; i++)
+    for (unsigned i = 0; i < x->nkept; i++) {
+        xmlFree(x->kept[i]->orig); /* libxml2 may have handed it one */
         free(x->kept[i]);
+    }
     free(x->open);
     free(x);
 }
