@@ -265,10 +265,10 @@ review_head(const struct md_html *h, const struct md_review *r)
     }
     meta_tool(h);
     fputs("</dl>\n<ul class=\"counts\" aria-label=\"findings\">\n", f);
-    count_item(f, "c-error", r->nintroduced, "introduced");
-    count_item(f, "c-warning", r->nescalated, "more severe");
-    count_item(f, "c-info", r->nresolved, "resolved");
-    count_item(f, "c-suppressed", r->nunchanged, "unchanged");
+    count_item(f, "c-error", r->delta.nadded, "introduced");
+    count_item(f, "c-warning", r->delta.nescalated, "more severe");
+    count_item(f, "c-info", r->delta.nremoved, "resolved");
+    count_item(f, "c-suppressed", r->delta.nsame, "unchanged");
     fputs("</ul>\n</header>\n", f);
 }
 

@@ -194,7 +194,8 @@ review_header(FILE *f, const struct md_review *r, const struct md_render *rr)
     fprintf(f,
             "| Findings | %zu introduced, %zu made more severe, %zu "
             "resolved, %zu unchanged |\n",
-            r->nintroduced, r->nescalated, r->nresolved, r->nunchanged);
+            r->delta.nadded, r->delta.nescalated, r->delta.nremoved,
+            r->delta.nsame);
     fprintf(f, "| Checked by | marsdiag %s, rule pack %s |\n\n", md_version(),
             rr->rulepack ? rr->rulepack : "?");
 }
@@ -291,12 +292,13 @@ md_write_review_md(FILE *f, const struct md_review *r,
     effective_table(f, rr, &r->before, &r->after, "Before", "After");
     shadowed(f, rr, &r->before, "Before the change");
     shadowed(f, rr, &r->after, "After the change");
-    finding_list(f, rr, "Introduced by the change", r->introduced,
-                 r->nintroduced);
-    if (r->nescalated)
-        finding_list(f, rr, "Made more severe by the change", r->escalated,
-                     r->nescalated);
-    finding_list(f, rr, "Resolved by the change", r->resolved, r->nresolved);
+    finding_list(f, rr, "Introduced by the change", r->delta.added,
+                 r->delta.nadded);
+    if (r->delta.nescalated)
+        finding_list(f, rr, "Made more severe by the change",
+                     r->delta.escalated, r->delta.nescalated);
+    finding_list(f, rr, "Resolved by the change", r->delta.removed,
+                 r->delta.nremoved);
     unchanged(f, &r->after, &r->delta);
 }
 

@@ -189,11 +189,12 @@ md_write_review_json(FILE *f, const struct md_review *r,
     md_write_verdict_json(&j, &r->before, rr);
     md_json_key(&j, "after");
     md_write_verdict_json(&j, &r->after, rr);
-    write_findings(&j, "introduced", r->introduced, r->nintroduced, rr);
-    write_findings(&j, "escalated", r->escalated, r->nescalated, rr);
-    write_findings(&j, "resolved", r->resolved, r->nresolved, rr);
+    write_findings(&j, "introduced", r->delta.added, r->delta.nadded, rr);
+    write_findings(&j, "escalated", r->delta.escalated, r->delta.nescalated,
+                   rr);
+    write_findings(&j, "resolved", r->delta.removed, r->delta.nremoved, rr);
     md_json_key(&j, "unchanged");
-    md_json_uint(&j, r->nunchanged);
+    md_json_uint(&j, r->delta.nsame);
     md_json_end_obj(&j);
     fputc('\n', f);
 }
@@ -385,14 +386,16 @@ text_verdict(FILE *f, const struct md_review *r, const struct md_render *rr,
     char line[1600], list[256], esc[256];
     struct md_buf b = MD_BUF_INIT(0);
     md_effective_line(md_model_root(r->after.model), line, sizeof line);
-    const struct md_verdict_finding *const *in = r->introduced;
-    size_t ne = ids(in, r->nintroduced, MD_SEV_ERROR, list, sizeof list);
-    size_t nx = ids(r->escalated, r->nescalated, MD_SEV_ERROR, esc, sizeof esc);
+    const struct md_verdict_finding *const *in = r->delta.added;
+    size_t ne = ids(in, r->delta.nadded, MD_SEV_ERROR, list, sizeof list);
+    size_t nx = ids(r->delta.escalated, r->delta.nescalated, MD_SEV_ERROR, esc,
+                    sizeof esc);
     const char *head;
     bool errors = ne || nx;
     if (!errors) { /* then the warnings, introduced or escalated */
-        ne = ids(in, r->nintroduced, MD_SEV_WARNING, list, sizeof list);
-        nx = ids(r->escalated, r->nescalated, MD_SEV_WARNING, esc, sizeof esc);
+        ne = ids(in, r->delta.nadded, MD_SEV_WARNING, list, sizeof list);
+        nx = ids(r->delta.escalated, r->delta.nescalated, MD_SEV_WARNING, esc,
+                 sizeof esc);
     }
     if (ne || nx) {
         head = errors ? "do not apply the change as it is."
@@ -412,7 +415,8 @@ text_verdict(FILE *f, const struct md_review *r, const struct md_render *rr,
     }
     md_buf_printf(&b, "%sAfter it the agent connects: %s.", b.len ? " " : "",
                   line);
-    if (ids(r->resolved, r->nresolved, MD_SEV_INFO, list, sizeof list))
+    if (ids(r->delta.removed, r->delta.nremoved, MD_SEV_INFO, list,
+            sizeof list))
         md_buf_printf(&b, " It resolves %s.", list);
     md_review_cautions(&b, r);
     fprintf(f, "\n%sVerdict:%s %s%s%s\n", st->bold, st->off,
@@ -457,14 +461,15 @@ md_write_review_text(FILE *f, const struct md_review *r,
     fprintf(f, "%sAfter the change%s%s\n", st.bold, st.off,
             r->effective_changed ? "" : " (the same)");
     md_write_effective_text(f, &r->after, rr);
-    text_list(f, "Introduced by the change", r->introduced, r->nintroduced, rr,
-              &st);
-    if (r->nescalated)
-        text_list(f, "Made more severe by the change", r->escalated,
-                  r->nescalated, rr, &st);
-    text_list(f, "Resolved by the change", r->resolved, r->nresolved, rr, &st);
-    fprintf(f, "\n%sUnchanged:%s %zu finding%s", st.bold, st.off, r->nunchanged,
-            r->nunchanged == 1 ? "" : "s");
+    text_list(f, "Introduced by the change", r->delta.added, r->delta.nadded,
+              rr, &st);
+    if (r->delta.nescalated)
+        text_list(f, "Made more severe by the change", r->delta.escalated,
+                  r->delta.nescalated, rr, &st);
+    text_list(f, "Resolved by the change", r->delta.removed, r->delta.nremoved,
+              rr, &st);
+    fprintf(f, "\n%sUnchanged:%s %zu finding%s", st.bold, st.off,
+            r->delta.nsame, r->delta.nsame == 1 ? "" : "s");
     unchanged_ids(f, r);
     fputc('\n', f);
     text_verdict(f, r, rr, &st);

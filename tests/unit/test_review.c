@@ -516,12 +516,12 @@ test_review_pac_in_agent(void)
     CHECK_STR(eff(&r.before, "mode"), "pac");
     CHECK_STR(eff(&r.after, "source"), "agent");
     CHECK(r.effective_changed);
-    CHECK(has(r.introduced, r.nintroduced, "MP001"));
-    CHECK(has(r.introduced, r.nintroduced, "MP004"));
-    CHECK_INT(r.nresolved, 0);
+    CHECK(has(r.delta.added, r.delta.nadded, "MP001"));
+    CHECK(has(r.delta.added, r.delta.nadded, "MP004"));
+    CHECK_INT(r.delta.nremoved, 0);
     CHECK_INT(md_review_worst_new(&r), MD_SEV_ERROR);
     /* The new finding cites the change file's line. */
-    const struct md_verdict_finding *f = r.introduced[0];
+    const struct md_verdict_finding *f = r.delta.added[0];
     CHECK(f->nevidence > 0 && f->evidence[0]->input &&
           !strcmp(f->evidence[0]->input->path, "pac.ps1") &&
           f->evidence[0]->line == 1);
@@ -547,9 +547,9 @@ test_review_empty_machine(void)
     CHECK_STR(eff(&r.after, "source"), "system");
     CHECK_STR(eff(&r.after, "server"), "proxy.contoso.local");
     /* Only the engine log is missing, before and after: not new. */
-    CHECK_INT(r.nintroduced, 0);
-    CHECK_INT(r.nresolved, 0);
-    CHECK_INT(r.nunchanged, 1);
+    CHECK_INT(r.delta.nadded, 0);
+    CHECK_INT(r.delta.nremoved, 0);
+    CHECK_INT(r.delta.nsame, 1);
     CHECK_INT(md_review_worst_new(&r), -1);
     md_review_free(&r);
     md_change_free(c);
@@ -570,7 +570,7 @@ test_review_delete_source(void)
     CHECK_STR(eff(&r.before, "source"), "system");
     CHECK_STR(eff(&r.after, "source"), "none");
     CHECK_STR(eff(&r.after, "mode"), "direct");
-    CHECK_INT(r.nintroduced, 0);
+    CHECK_INT(r.delta.nadded, 0);
     md_review_free(&r);
     md_change_free(c);
 }
@@ -586,9 +586,9 @@ test_review_resolves(void)
            "creds.ps1",
            "Set-OBMachineSetting -ProxyServer http://10.10.1.20 -ProxyPort "
            "8080 -ProxyUsername 'CONTOSO\\svc-mars' -ProxyPassword $pw\n");
-    CHECK(has(r.resolved, r.nresolved, "MP002"));
-    CHECK(!has(r.introduced, r.nintroduced, "MP002"));
-    CHECK(!has(r.introduced, r.nintroduced, "MP007")); /* password given */
+    CHECK(has(r.delta.removed, r.delta.nremoved, "MP002"));
+    CHECK(!has(r.delta.added, r.delta.nadded, "MP002"));
+    CHECK(!has(r.delta.added, r.delta.nadded, "MP007")); /* password given */
     CHECK(md_review_worst_new(&r) < MD_SEV_WARNING);
     md_review_free(&r);
     md_change_free(c);

@@ -163,7 +163,7 @@ test_hostile_text(void)
     md_limits_default(&so.limits);
     struct md_review r;
     CHECK_INT(md_review_run(engine, NULL, c, &so, &r), MD_OK);
-    CHECK(r.nintroduced > 0);
+    CHECK(r.delta.nadded > 0);
 
     char *html = render(md_write_review_html, &r);
     CHECK(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;") != NULL);

@@ -141,17 +141,9 @@ struct md_review {
     bool empty_machine;             /* no bundle was given */
     struct md_arena arena;          /* records the review made itself */
     struct md_verdict before, after;
-    /* before compared with after, read as a delta or by the review's
-     * names: introduced (added), resolved (removed), escalated,
-     * unchanged (same). */
-    union {
-        struct md_finding_delta delta;
-        struct {
-            const struct md_verdict_finding **introduced, **resolved,
-                **escalated;
-            size_t nintroduced, nresolved, nescalated, nunchanged;
-        };
-    };
+    /* before compared with after: introduced (added), resolved
+     * (removed), made more severe (escalated), unchanged (nsame) */
+    struct md_finding_delta delta;
     bool effective_changed; /* source, mode, server, port, PAC URL,
                              * credentials or bypass differ */
 };
