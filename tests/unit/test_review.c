@@ -466,8 +466,6 @@ test_bundle_mode_unchanged(void)
 
 /* ---- whole reviews ------------------------------------------------------ */
 
-static struct md_engine *engine;
-
 static bool
 has(const struct md_verdict_finding *const *f, size_t n, const char *rule)
 {
@@ -501,7 +499,8 @@ review(struct md_review *r, struct md_change **c, const char *bundle,
     if (bundle)
         snprintf(path, sizeof path, "%s/%s",
                  getenv("MD_SRC") ? getenv("MD_SRC") : ".", bundle);
-    CHECK_INT(md_review_run(engine, bundle ? path : NULL, *c, &so, r), MD_OK);
+    CHECK_INT(md_review_run(tu_engine(), bundle ? path : NULL, *c, &so, r),
+              MD_OK);
 }
 
 static void
@@ -597,13 +596,6 @@ test_review_resolves(void)
 int
 main(void)
 {
-    struct md_limits lim;
-    md_limits_default(&lim);
-    engine = md_engine_load(NULL, &lim, NULL, NULL);
-    if (!engine) {
-        fprintf(stderr, "cannot load the built-in rules\n");
-        return 1;
-    }
     static const struct tu_test tests[] = {
         TU_TEST(test_reg_utf16),
         TU_TEST(test_regedit4_deletions),
@@ -621,7 +613,6 @@ main(void)
         TU_TEST(test_review_resolves),
     };
     int rc = tu_main(tests, sizeof tests / sizeof tests[0]);
-    md_engine_free(engine);
     if (tmpdir[0]) {
         char cmd[128];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

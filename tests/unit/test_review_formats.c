@@ -12,8 +12,6 @@
 #include "marsdiag/rules.h"
 #include "review_int.h"
 
-static struct md_engine *engine;
-
 /* ---- the one-line verdict ------------------------------------------------ */
 
 static const struct md_rule_info r1 = {.id = "MP001", .title = "PAC in agent"};
@@ -143,7 +141,8 @@ render(void (*w)(FILE *, const struct md_review *, const struct md_render *),
     FILE *f = open_memstream(&out, &len);
     if (!f)
         abort();
-    struct md_render rr = {.rulepack = "proxy 1", .rules = md_engine_rules(engine)};
+    struct md_render rr = {.rulepack = "proxy 1",
+                           .rules = md_engine_rules(tu_engine())};
     w(f, r, &rr);
     fclose(f);
     return out;
@@ -162,7 +161,7 @@ test_hostile_text(void)
     struct md_scan_opts so = {0};
     md_limits_default(&so.limits);
     struct md_review r;
-    CHECK_INT(md_review_run(engine, NULL, c, &so, &r), MD_OK);
+    CHECK_INT(md_review_run(tu_engine(), NULL, c, &so, &r), MD_OK);
     CHECK(r.delta.nadded > 0);
 
     char *html = render(md_write_review_html, &r);
@@ -208,7 +207,7 @@ test_diff_same(void)
     struct md_scan_opts so = {0};
     md_limits_default(&so.limits);
     struct md_diff d;
-    CHECK_INT(md_diff_run(engine, path, again, &so, &d), MD_OK);
+    CHECK_INT(md_diff_run(tu_engine(), path, again, &so, &d), MD_OK);
     CHECK_INT(d.delta.nadded + d.delta.nremoved + d.delta.nescalated, 0);
     CHECK_INT(d.delta.nsame, d.new_.nfindings);
     CHECK(d.new_.nfindings > 0);
@@ -233,13 +232,6 @@ test_diff_same(void)
 int
 main(void)
 {
-    struct md_limits lim;
-    md_limits_default(&lim);
-    engine = md_engine_load(NULL, &lim, NULL, NULL);
-    if (!engine) {
-        fprintf(stderr, "cannot load the built-in rules\n");
-        return 1;
-    }
     static const struct tu_test tests[] = {
         TU_TEST(test_headline),
         TU_TEST(test_action_words),
@@ -247,6 +239,5 @@ main(void)
         TU_TEST(test_diff_same),
     };
     int rc = tu_main(tests, sizeof tests / sizeof tests[0]);
-    md_engine_free(engine);
     return rc;
 }

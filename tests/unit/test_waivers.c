@@ -12,7 +12,6 @@
 #include "testutil.h"
 
 static struct md_buf errs = MD_BUF_INIT(0);
-static struct md_engine *eng;
 static struct md_limits lim;
 
 static void
@@ -34,9 +33,9 @@ static const char *
 load_errors(const char *text)
 {
     md_buf_reset(&errs);
-    struct md_waivers *w = md_waivers_parse("x.yml", text, strlen(text),
-                                            md_engine_rules(eng), NULL,
-                                            on_err, NULL);
+    struct md_waivers *w =
+        md_waivers_parse("x.yml", text, strlen(text),
+                         md_engine_rules(tu_engine()), NULL, on_err, NULL);
     CHECK((w == NULL) == (errs.len > 0));
     md_waivers_free(w);
     return errors();
@@ -52,7 +51,7 @@ test_sample_file(void)
     char path[4096];
     snprintf(path, sizeof path, "%s/samples/waivers.yml", src);
     struct md_waivers *w =
-        md_waivers_load(path, md_engine_rules(eng), NULL, on_err, NULL);
+        md_waivers_load(path, md_engine_rules(tu_engine()), NULL, on_err, NULL);
     CHECK_STR(errors(), "");
     CHECK(w != NULL);
     if (!w)
@@ -308,7 +307,7 @@ run_job(void *arg)
     snprintf(path, sizeof path, "%s/samples/jp-collector/"
                                 "FS01_MARS_20261128.zip", src);
     struct md_verdict v;
-    jb->ok = md_engine_scan(eng, path, &so, &v) == MD_OK;
+    jb->ok = md_engine_scan(tu_engine(), path, &so, &v) == MD_OK;
     md_waivers_apply(jb->w, jb->today, &v);
     jb->ok = jb->ok && v.waivers == jb->w;
     jb->nsup = md_verdict_nsuppressed(&v);
@@ -336,7 +335,7 @@ test_apply(void)
     char path[4096];
     snprintf(path, sizeof path, "%s/samples/waivers.yml", src);
     struct md_waivers *w =
-        md_waivers_load(path, md_engine_rules(eng), NULL, on_err, NULL);
+        md_waivers_load(path, md_engine_rules(tu_engine()), NULL, on_err, NULL);
     CHECK(w != NULL);
     if (!w)
         return;
@@ -379,18 +378,12 @@ int
 main(void)
 {
     md_limits_default(&lim);
-    eng = md_engine_load(NULL, &lim, NULL, NULL);
-    if (!eng) {
-        fprintf(stderr, "cannot load the rule pack\n");
-        return 1;
-    }
     static const struct tu_test tests[] = {
         TU_TEST(test_sample_file), TU_TEST(test_errors), TU_TEST(test_dates),
         TU_TEST(test_match),       TU_TEST(test_apply),
         TU_TEST(test_many_errors),
     };
     int rc = tu_main(tests, sizeof tests / sizeof tests[0]);
-    md_engine_free(eng);
     md_buf_free(&errs);
     return rc;
 }

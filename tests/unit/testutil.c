@@ -229,6 +229,23 @@ tu_utf16le(const char *s, size_t *len, bool bom)
     return out;
 }
 
+static struct md_engine *engine;
+
+const struct md_engine *
+tu_engine(void)
+{
+    if (!engine) {
+        struct md_limits lim;
+        md_limits_default(&lim);
+        engine = md_engine_load(NULL, &lim, NULL, NULL);
+        if (!engine) {
+            fprintf(stderr, "cannot load the built-in rule pack\n");
+            exit(1);
+        }
+    }
+    return engine;
+}
+
 int
 tu_main(const struct tu_test *tests, size_t n)
 {
@@ -242,5 +259,7 @@ tu_main(const struct tu_test *tests, size_t n)
         printf("%s %s\n", ok ? "ok  " : "FAIL", tests[i].name);
     }
     printf("%zu passed, %zu failed\n", n - failed, failed);
+    md_engine_free(engine);
+    engine = NULL;
     return failed ? 1 : 0;
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "marsdiag/engine.h"
 #include "marsdiag/evidence.h"
 #include "marsdiag/scan.h"
 #include "parser.h"
@@ -100,6 +101,11 @@ struct tu_test {
     tu_test_fn fn;
 };
 #define TU_TEST(f) {#f, f}
+/* The built-in rule pack with default limits, loaded on first use and
+ * freed when tu_main returns; exits the test program when it cannot be
+ * loaded, since no test that needs it could run. */
+const struct md_engine *tu_engine(void);
+
 /* Runs the tests, prints "N passed, M failed" and returns the exit status. */
 int tu_main(const struct tu_test *tests, size_t n);
 
