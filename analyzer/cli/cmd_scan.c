@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "outputs.h"
 #include "marsdiag/engine.h"
+#include "marsdiag/evidence.h"
 #include "marsdiag/html.h"
 #include "marsdiag/markdown.h"
 #include "marsdiag/redact.h"
@@ -54,10 +55,17 @@ cli_rule_error(void *user, const char *file, unsigned line, unsigned col,
                const char *msg)
 {
     (void)user;
+    /* The message quotes the file's own keys, names and tokens: scrubbed
+     * as bundle text is, so that a rule file cannot drive the terminal. */
+    char shown[1024];
+    size_t n = strlen(msg) < sizeof shown ? strlen(msg) : sizeof shown - 1;
+    memcpy(shown, msg, n);
+    shown[n] = '\0';
+    md_text_scrub(shown, n);
     if (line)
-        fprintf(stderr, "%s:%u:%u: %s\n", file, line, col, msg);
+        fprintf(stderr, "%s:%u:%u: %s\n", file, line, col, shown);
     else
-        fprintf(stderr, "%s: %s\n", file, msg);
+        fprintf(stderr, "%s: %s\n", file, shown);
 }
 
 int

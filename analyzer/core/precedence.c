@@ -12,6 +12,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "yamlerr.h"
+
 #define MAX_STEPS 8
 #define MAX_MODES 6
 #define MAX_NEVER 8
@@ -47,9 +49,7 @@ struct loader {
     yaml_document_t doc;
     const char *file;
     const struct md_limits *lim;
-    md_rule_error_fn err;
-    void *user;
-    size_t nerr;
+    struct md_yamlerr errs; /* handed on in file order at the end */
 };
 
 static void fail(struct loader *l, const yaml_node_t *n, const char *fmt,
@@ -63,10 +63,18 @@ fail(struct loader *l, const yaml_node_t *n, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    l->nerr++;
-    if (l->err)
-        l->err(l->user, l->file, n ? (unsigned)n->start_mark.line + 1 : 0,
-               n ? (unsigned)n->start_mark.column + 1 : 0, msg);
+    md_yamlerr_add(&l->errs, n ? (unsigned)n->start_mark.line + 1 : 0,
+                   n ? (unsigned)n->start_mark.column + 1 : 0, msg);
+}
+
+/* An expression's errors join the file's, to come out in order. */
+static void
+expr_error(void *user, const char *file, unsigned line, unsigned col,
+           const char *msg)
+{
+    struct loader *l = user;
+    (void)file;
+    md_yamlerr_add(&l->errs, line, col, msg);
 }
 
 static yaml_node_t *
@@ -104,11 +112,12 @@ expr(struct loader *l, const yaml_node_t *n, const char *what)
     /* Plain scalars start at the mark; quoted ones one column later. */
     unsigned col = (unsigned)n->start_mark.column + 1 +
                    (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE);
-    struct md_expr *e = md_expr_compile(s, l->lim, l->file,
-                                        (unsigned)n->start_mark.line + 1, col,
-                                        l->err, l->user);
-    if (!e)
-        l->nerr++;
+    size_t before = l->errs.nerr;
+    struct md_expr *e =
+        md_expr_compile(s, l->lim, l->file, (unsigned)n->start_mark.line + 1,
+                        col, expr_error, l);
+    if (!e && l->errs.nerr == before) /* out of memory: still an error */
+        md_yamlerr_add(&l->errs, 0, 0, "out of memory");
     return e;
 }
 
@@ -146,7 +155,7 @@ load_mode(struct loader *l, struct mode *m, yaml_node_t *n)
 {
     const char *k;
     yaml_node_t *v;
-    size_t nerr = l->nerr;
+    size_t nerr = l->errs.nerr;
     if (!is_map(l, n, "modes[]"))
         return;
     EACH_PAIR(l, n, k, v) {
@@ -169,7 +178,7 @@ load_mode(struct loader *l, struct mode *m, yaml_node_t *n)
         else
             fail(l, node(l, p_->key), "unknown key '%s' in a mode", k);
     }
-    if (l->nerr == nerr && (!m->when || !m->mode))
+    if (l->errs.nerr == nerr && (!m->when || !m->mode))
         fail(l, n, "a mode needs 'when' and 'mode'");
 }
 
@@ -178,7 +187,7 @@ load_step(struct loader *l, struct step *s, yaml_node_t *n)
 {
     const char *k;
     yaml_node_t *v, *it;
-    size_t nerr = l->nerr;
+    size_t nerr = l->errs.nerr;
     if (!is_map(l, n, "chain[]"))
         return;
     EACH_PAIR(l, n, k, v) {
@@ -207,7 +216,7 @@ load_step(struct loader *l, struct step *s, yaml_node_t *n)
             fail(l, node(l, p_->key), "unknown key '%s' in a chain step", k);
     }
     /* Missing keys, unless a key's own error already said so. */
-    if (l->nerr == nerr &&
+    if (l->errs.nerr == nerr &&
         (!s->source || !s->known_when || !s->in_force_when || !s->nmodes))
         fail(l, n, "a chain step needs source, known_when, in_force_when "
                    "and modes");
@@ -271,7 +280,7 @@ md_precedence_load(const char *file, const char *text, size_t len,
                    const struct md_limits *lim, md_rule_error_fn err,
                    void *user)
 {
-    struct loader l = {.file = file, .lim = lim, .err = err, .user = user};
+    struct loader l = {.file = file, .lim = lim};
     struct md_precedence *p = calloc(1, sizeof *p);
     yaml_parser_t parser;
     if (!p || !yaml_parser_initialize(&parser)) {
@@ -280,11 +289,9 @@ md_precedence_load(const char *file, const char *text, size_t len,
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (!yaml_parser_load(&parser, &l.doc)) {
-        l.nerr++;
-        if (err)
-            err(user, file, (unsigned)parser.problem_mark.line + 1,
-                (unsigned)parser.problem_mark.column + 1,
-                parser.problem ? parser.problem : "cannot parse YAML");
+        md_yamlerr_parse(&l.errs, &parser, text, len);
+        md_yamlerr_flush(&l.errs, file, err, user);
+        md_yamlerr_free(&l.errs);
         yaml_parser_delete(&parser);
         md_precedence_free(p);
         return NULL;
@@ -319,11 +326,14 @@ md_precedence_load(const char *file, const char *text, size_t len,
     } else if (!root) {
         fail(&l, NULL, "empty precedence file");
     }
-    if (!p->nsteps && !l.nerr)
+    if (!p->nsteps && !l.errs.nerr)
         fail(&l, root, "precedence needs a chain");
     yaml_document_delete(&l.doc);
     yaml_parser_delete(&parser);
-    if (l.nerr) {
+    bool failed = l.errs.nerr > 0;
+    md_yamlerr_flush(&l.errs, file, err, user);
+    md_yamlerr_free(&l.errs);
+    if (failed) {
         md_precedence_free(p);
         return NULL;
     }

@@ -3,7 +3,8 @@
  * evaluated from rules/pack/precedence.yml over the model's facts.
  *
  * Loading checks the file like a rule file (unknown keys, expressions
- * against the schema) and reports problems as file:line:column. The
+ * against the schema) and reports problems as file:line:column, in file
+ * order, at most MD_YAMLERR_MAX of them (yamlerr.h). The
  * loaded chain is immutable and may be shared by threads; applying it
  * writes effective.* (source, mode, server, port, pac_url, credentials,
  * shadowed[*]) into a bundle's fact tree.
