@@ -83,10 +83,10 @@ cmd_diff(int argc, char **argv)
                   "--help')");
         return EXIT_USAGE;
     }
-    if (!compare_load(&o))
-        return EXIT_USAGE;
-    struct md_diff d;
-    int rc = EXIT_CLEAN;
+    struct md_diff d = {0};
+    int rc = compare_load(&o);
+    if (rc != EXIT_CLEAN)
+        goto out;
     enum md_status st =
         md_diff_run(o.setup.e, argv[first], argv[first + 1], &o.setup.so, &d);
     if (st != MD_OK) {

@@ -118,12 +118,12 @@ cmd_review(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *bundle = first < argc ? argv[first] : NULL;
-    if (!compare_load(&o))
-        return EXIT_USAGE;
-    struct md_change *c;
-    enum md_status st = md_change_read(o.change, &o.setup.so.limits, &c);
-    int rc = EXIT_CLEAN;
+    struct md_change *c = NULL;
     struct md_review r = {0};
+    int rc = compare_load(&o);
+    if (rc != EXIT_CLEAN)
+        goto out;
+    enum md_status st = md_change_read(o.change, &o.setup.so.limits, &c);
     if (st != MD_OK) {
         cli_error("%s", c ? c->error : "out of memory");
         rc = status_exit(st);

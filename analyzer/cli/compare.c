@@ -76,17 +76,18 @@ compare_parse(int argc, char **argv, struct compare_opts *o, bool change_option,
     return optind;
 }
 
-bool
+int
 compare_load(struct compare_opts *o)
 {
     struct cli_setup *s = &o->setup;
-    /* A bad --redact-key is a usage error, said before any scan. */
-    struct cli_key key;
-    if (!cli_key_get(&s->red, false, &key))
-        return false;
-    cli_key_free(&key);
+    /* A key (--redact-key, MARSDIAG_REDACT_KEY) makes the pseudonyms
+     * those of scan and batch with the same key; a bad one is a usage
+     * error, said before any scan. */
+    bool nomem;
+    if (!cli_redactor_new(&s->red, &s->rd, &nomem))
+        return nomem ? EXIT_UNREADABLE : EXIT_USAGE;
     if (!cli_setup_engine(s))
-        return false;
+        return EXIT_USAGE;
     /* The reports but text name the bundles by their SHA-256 too. */
     s->so.want_sha256 =
         o->format != CLI_FMT_TEXT || md_waivers_need_sha256(s->w);
@@ -95,7 +96,7 @@ compare_load(struct compare_opts *o)
     if (o->color < 0)
         o->color = o->format == CLI_FMT_TEXT && isatty(STDOUT_FILENO) &&
                    !getenv("NO_COLOR");
-    return true;
+    return EXIT_CLEAN;
 }
 
 void
@@ -116,11 +117,6 @@ compare_render(struct compare_opts *o, const struct md_verdict *const *v,
                size_t nv, struct md_render *r)
 {
     struct cli_setup *s = &o->setup;
-    /* A key (--redact-key, MARSDIAG_REDACT_KEY) makes the pseudonyms
-     * those of scan and batch with the same key. */
-    bool nomem = false;
-    if (!cli_redactor_new(&s->red, &s->rd, &nomem))
-        return false;
     for (size_t i = 0; s->rd && i < nv; i++)
         if (md_redactor_add_verdict(s->rd, v[i]) != MD_OK)
             cli_error("out of memory: some names will be shown as "

@@ -36,17 +36,19 @@ struct compare_opts {
 int compare_parse(int argc, char **argv, struct compare_opts *o,
                   bool change_option, const char *usage);
 
-/* The engine and waivers into o->setup; false after printing why
- * (exit 2). The caller frees them with cli_setup_free. */
-bool compare_load(struct compare_opts *o);
+/* The redactor (its key read once, so a weak one is warned about once),
+ * the engine and the waivers into o->setup: EXIT_CLEAN, or the exit
+ * status after printing why. The caller frees them with cli_setup_free
+ * in every case. */
+int compare_load(struct compare_opts *o);
 
 /* Apply the waivers to the verdicts before and after, and warn when a
  * regular expression hit a PCRE2 limit in either. */
 void compare_waive(const struct compare_opts *o, struct md_verdict *before,
                    struct md_verdict *after);
 
-/* The render for stdout into *r; with --redact strict o->setup.rd is
- * made from the verdicts given. False when it could not be made (out of
+/* The render for stdout into *r; with --redact strict o->setup.rd
+ * learns the verdicts given. False when it could not be made (out of
  * memory): then nothing may be written. */
 bool compare_render(struct compare_opts *o, const struct md_verdict *const *v,
                     size_t nv, struct md_render *r);
