@@ -121,15 +121,44 @@ expr(struct loader *l, const yaml_node_t *n, const char *what)
     return e;
 }
 
-/* Iterate a mapping: for each pair, key string and value node. */
-#define EACH_PAIR(l, map, k, v)                                               \
-    for (yaml_node_pair_t *p_ = (map)->data.mapping.pairs.start;             \
-         p_ < (map)->data.mapping.pairs.top &&                                \
-         ((k) = scalar(node(l, p_->key)), (v) = node(l, p_->value), 1);      \
-         p_++)
-#define EACH_ITEM(l, seq, v)                                                  \
-    for (yaml_node_item_t *i_ = (seq)->data.sequence.items.start;            \
-         i_ < (seq)->data.sequence.items.top && ((v) = node(l, *i_), 1);     \
+/* The key of pair p of map, or NULL after saying why: it is not a
+ * string, or map has it already (its first value would be lost, and
+ * with it what was allocated for it). */
+static const char *
+key_at(struct loader *l, const yaml_node_t *map, const yaml_node_pair_t *p)
+{
+    const yaml_node_t *kn = node(l, p->key);
+    const char *k = scalar(kn);
+    if (!k) {
+        fail(l, node(l, p->value), "keys must be strings");
+        return NULL;
+    }
+    for (const yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p;
+         q++) {
+        const char *seen = scalar(node(l, q->key));
+        if (seen && !strcmp(seen, k)) {
+            fail(l, kn, "duplicate key '%s'", k);
+            return NULL;
+        }
+    }
+    return k;
+}
+
+/* Iterate a mapping: for each pair with a usable key (key_at), key
+ * string and value node. Past MD_YAMLERR_MAX errors the file is given
+ * up, which also bounds key_at's look back: every key after the few
+ * known ones is an error. */
+#define EACH_PAIR(l, map, k, v)                                                \
+    for (yaml_node_pair_t *p_ = (map)->data.mapping.pairs.start;               \
+         p_ < (map)->data.mapping.pairs.top &&                                 \
+         (l)->errs.nerr < MD_YAMLERR_MAX && ((v) = node(l, p_->value), 1);     \
+         p_++)                                                                 \
+        if (!((k) = key_at(l, map, p_))) {                                     \
+        } else
+#define EACH_ITEM(l, seq, v)                                                   \
+    for (yaml_node_item_t *i_ = (seq)->data.sequence.items.start;              \
+         i_ < (seq)->data.sequence.items.top &&                                \
+         (l)->errs.nerr < MD_YAMLERR_MAX && ((v) = node(l, *i_), 1);           \
          i_++)
 
 static bool
@@ -159,9 +188,7 @@ load_mode(struct loader *l, struct mode *m, yaml_node_t *n)
     if (!is_map(l, n, "modes[]"))
         return;
     EACH_PAIR(l, n, k, v) {
-        if (!k)
-            fail(l, v, "keys must be strings");
-        else if (!strcmp(k, "when"))
+        if (!strcmp(k, "when"))
             m->when = expr(l, v, k);
         else if (!strcmp(k, "mode"))
             m->mode = dup_scalar(l, v, k);
@@ -191,9 +218,7 @@ load_step(struct loader *l, struct step *s, yaml_node_t *n)
     if (!is_map(l, n, "chain[]"))
         return;
     EACH_PAIR(l, n, k, v) {
-        if (!k)
-            fail(l, v, "keys must be strings");
-        else if (!strcmp(k, "source"))
+        if (!strcmp(k, "source"))
             s->source = dup_scalar(l, v, k);
         else if (!strcmp(k, "known_when"))
             s->known_when = expr(l, v, k);
@@ -231,9 +256,7 @@ load_never(struct loader *l, struct never *nv, yaml_node_t *n)
         return;
     EACH_PAIR(l, n, k, v) {
         char **dst = NULL;
-        if (!k)
-            fail(l, v, "keys must be strings");
-        else if (!strcmp(k, "source"))
+        if (!strcmp(k, "source"))
             dst = &nv->source;
         else if (!strcmp(k, "list"))
             dst = &nv->list;
@@ -300,7 +323,7 @@ md_precedence_load(const char *file, const char *text, size_t len,
     const char *k;
     if (root && is_map(&l, root, "precedence")) {
         EACH_PAIR(&l, root, k, v) {
-            if (k && !strcmp(k, "chain") && is_seq(&l, v, k)) {
+            if (!strcmp(k, "chain") && is_seq(&l, v, k)) {
                 EACH_ITEM(&l, v, it) {
                     if (p->nsteps == MAX_STEPS) {
                         fail(&l, it, "more than %d steps", MAX_STEPS);
@@ -308,8 +331,7 @@ md_precedence_load(const char *file, const char *text, size_t len,
                     }
                     load_step(&l, &p->steps[p->nsteps++], it);
                 }
-            } else if (k && !strcmp(k, "never_consulted") &&
-                       is_seq(&l, v, k)) {
+            } else if (!strcmp(k, "never_consulted") && is_seq(&l, v, k)) {
                 EACH_ITEM(&l, v, it) {
                     if (p->nnever == MAX_NEVER) {
                         fail(&l, it, "more than %d entries", MAX_NEVER);
@@ -317,10 +339,8 @@ md_precedence_load(const char *file, const char *text, size_t len,
                     }
                     load_never(&l, &p->never[p->nnever++], it);
                 }
-            } else if (!k || (strcmp(k, "chain") &&
-                              strcmp(k, "never_consulted"))) {
-                fail(&l, node(&l, p_->key), "unknown key '%s'",
-                     k ? k : "?");
+            } else if (strcmp(k, "chain") && strcmp(k, "never_consulted")) {
+                fail(&l, node(&l, p_->key), "unknown key '%s'", k);
             }
         }
     } else if (!root) {
