@@ -9,32 +9,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz_facts.h"
 #include "marsdiag/precedence.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void
-no_error(void *user, const char *file, unsigned line, unsigned col,
-         const char *msg)
-{
-    (void)user, (void)file, (void)line, (void)col, (void)msg;
-}
-
-static void
-put(struct md_arena *a, struct md_fact *obj, const char *path,
-    struct md_fact *v)
-{
-    char key[32];
-    const char *dot;
-    while ((dot = strchr(path, '.'))) {
-        size_t n = (size_t)(dot - path);
-        memcpy(key, path, n);
-        key[n] = '\0';
-        obj = md_fact_child(a, obj, key, MD_F_OBJ);
-        path = dot + 1;
-    }
-    md_fact_put(a, obj, path, v);
-}
 
 static struct md_fact *
 str(struct md_arena *a, const char *s)
@@ -60,22 +36,23 @@ facts(struct md_arena *a, bool set)
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
         struct md_fact *b = md_fact_bool(a, set);
         md_fact_cite(a, b, &ev);
-        put(a, root, flags[i], b);
+        fuzz_put(a, root, flags[i], b);
     }
     if (set) {
-        put(a, root, "agent.proxy.server", str(a, "http://Proxy.Corp:8080"));
-        put(a, root, "agent.proxy.port", md_fact_int(a, 8080));
-        put(a, root, "agent.proxy.user", str(a, "corp\\svc"));
-        put(a, root, "system.proxy.pac_url", str(a, "http://w/x.pac"));
-        put(a, root, "system.proxy.server", str(a, "[::1]:81"));
-        put(a, root, "winhttp.server", str(a, "wh:3128"));
+        fuzz_put(a, root, "agent.proxy.server",
+                 str(a, "http://Proxy.Corp:8080"));
+        fuzz_put(a, root, "agent.proxy.port", md_fact_int(a, 8080));
+        fuzz_put(a, root, "agent.proxy.user", str(a, "corp\\svc"));
+        fuzz_put(a, root, "system.proxy.pac_url", str(a, "http://w/x.pac"));
+        fuzz_put(a, root, "system.proxy.server", str(a, "[::1]:81"));
+        fuzz_put(a, root, "winhttp.server", str(a, "wh:3128"));
     }
     struct md_fact *users = md_fact_child(a, root, "users", MD_F_LIST);
     for (int i = 0; i < 2; i++) {
         struct md_fact *u = md_fact_new(a, MD_F_OBJ);
-        put(a, u, "sid", str(a, "S-1-5-21-7"));
-        put(a, u, "proxy.set", md_fact_bool(a, set || i));
-        put(a, u, "proxy.server", str(a, "u:80"));
+        fuzz_put(a, u, "sid", str(a, "S-1-5-21-7"));
+        fuzz_put(a, u, "proxy.set", md_fact_bool(a, set || i));
+        fuzz_put(a, u, "proxy.server", str(a, "u:80"));
         md_fact_append(a, users, u);
     }
     return root;
@@ -88,7 +65,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     md_limits_default(&lim);
     lim.pcre2_match = 100000; /* keep each run short */
     struct md_precedence *p = md_precedence_load(
-        "precedence.yml", (const char *)data, size, &lim, no_error, NULL);
+        "precedence.yml", (const char *)data, size, &lim, fuzz_no_error, NULL);
     if (!p)
         return 0;
     for (int set = 0; set < 2; set++) {

@@ -8,40 +8,16 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz_facts.h"
 #include "marsdiag/fact.h"
 #include "marsdiag/rules.h"
 #include "marsdiag/trace.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void
-no_error(void *user, const char *file, unsigned line, unsigned col,
-         const char *msg)
-{
-    (void)user, (void)file, (void)line, (void)col, (void)msg;
-}
 
 static void
 no_finding(void *user, const struct md_finding *f)
 {
     size_t *n = user;
     *n += strlen(f->message) + f->nevidence + (f->subject != NULL);
-}
-
-static void
-put(struct md_arena *a, struct md_fact *obj, const char *path,
-    struct md_fact *v)
-{
-    char key[32];
-    const char *dot;
-    while ((dot = strchr(path, '.'))) {
-        size_t n = (size_t)(dot - path);
-        memcpy(key, path, n);
-        key[n] = '\0';
-        obj = md_fact_child(a, obj, key, MD_F_OBJ);
-        path = dot + 1;
-    }
-    md_fact_put(a, obj, path, v);
 }
 
 static const struct md_fact *
@@ -56,17 +32,17 @@ facts(void)
     static const char server[] = "http://u:pw@Proxy.Corp:8080/x.pac";
     struct md_fact *s = md_fact_str(&a, server, sizeof server - 1);
     md_fact_cite(&a, s, &ev);
-    put(&a, root, "agent.proxy.server", s);
-    put(&a, root, "agent.proxy.set", md_fact_bool(&a, true));
-    put(&a, root, "agent.proxy.port", md_fact_int(&a, 8080));
-    put(&a, root, "log.timeout.count", md_fact_int(&a, 3));
+    fuzz_put(&a, root, "agent.proxy.server", s);
+    fuzz_put(&a, root, "agent.proxy.set", md_fact_bool(&a, true));
+    fuzz_put(&a, root, "agent.proxy.port", md_fact_int(&a, 8080));
+    fuzz_put(&a, root, "log.timeout.count", md_fact_int(&a, 3));
     struct md_fact *users = md_fact_child(&a, root, "users", MD_F_LIST);
     for (int i = 0; i < 3; i++) {
         struct md_fact *u = md_fact_new(&a, MD_F_OBJ);
         if (i)
-            put(&a, u, "sid", md_fact_str(&a, "S-1-5-21-7", 10));
-        put(&a, u, "proxy.set", md_fact_bool(&a, i != 1));
-        put(&a, u, "proxy.server", md_fact_str(&a, "[::1]:81", 8));
+            fuzz_put(&a, u, "sid", md_fact_str(&a, "S-1-5-21-7", 10));
+        fuzz_put(&a, u, "proxy.set", md_fact_bool(&a, i != 1));
+        fuzz_put(&a, u, "proxy.server", md_fact_str(&a, "[::1]:81", 8));
         md_fact_append(&a, users, u);
     }
     return root;
@@ -79,9 +55,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     md_limits_default(&lim);
     lim.pcre2_match = 100000; /* keep each run short */
     struct md_ruleset_builder *b = md_ruleset_builder_new(&lim);
-    md_ruleset_add_text(b, "fuzz.yml", (const char *)data, size, no_error,
+    md_ruleset_add_text(b, "fuzz.yml", (const char *)data, size, fuzz_no_error,
                         NULL);
-    struct md_ruleset *rs = md_ruleset_build(b, no_error, NULL);
+    struct md_ruleset *rs = md_ruleset_build(b, fuzz_no_error, NULL);
     if (rs) {
         size_t n = 0;
         md_rules_eval(rs, facts(), no_finding, &n);

@@ -8,17 +8,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz_facts.h"
 #include "marsdiag/rules.h"
 #include "marsdiag/waivers.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void
-no_error(void *user, const char *file, unsigned line, unsigned col,
-         const char *msg)
-{
-    (void)user, (void)file, (void)line, (void)col, (void)msg;
-}
 
 /* Two rules, so that "unknown rule" and its suggestions run. */
 static const struct md_ruleset *
@@ -34,8 +26,8 @@ rules(void)
     if (!rs) {
         struct md_ruleset_builder *b = md_ruleset_builder_new(NULL);
         md_ruleset_add_text(b, "fuzz-rules.yml", text, sizeof text - 1,
-                            no_error, NULL);
-        rs = md_ruleset_build(b, no_error, NULL);
+                            fuzz_no_error, NULL);
+        rs = md_ruleset_build(b, fuzz_no_error, NULL);
     }
     return rs;
 }
@@ -43,9 +35,9 @@ rules(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct md_waivers *w = md_waivers_parse("fuzz.yml", (const char *)data,
-                                            size, rules(), NULL, no_error,
-                                            NULL);
+    struct md_waivers *w =
+        md_waivers_parse("fuzz.yml", (const char *)data, size, rules(), NULL,
+                         fuzz_no_error, NULL);
     if (!w)
         return 0;
     unsigned char sha[32];
