@@ -24,6 +24,7 @@
 
 #include "cli.h"
 #include "marsdiag/buf.h"
+#include "marsdiag/decode.h"
 #include "marsdiag/engine.h"
 #include "marsdiag/redact.h"
 #include "marsdiag/report.h"
@@ -42,8 +43,9 @@ static const char batch_help[] =
     "each finishes, and optionally the roll-up. PATH is a bundle (a zip,\n"
     "a .gz, a file), a folder of bundles (its .zip and .gz files and its\n"
     "subfolders, each one bundle, not recursively) or @LIST (a file with\n"
-    "one bundle a line, taken as written; '#' comments; @- reads standard\n"
-    "input). A path given twice is scanned once.\n"
+    "one bundle a line, taken as written; UTF-8, or UTF-16 as PowerShell's\n"
+    "'>' writes it; '#' comments; @- reads standard input). A path given\n"
+    "twice is scanned once.\n"
     "\n"
     "  -j, --jobs N        worker threads (default: the number of CPUs)\n"
     "  --ndjson FILE       write the reports to FILE (default: standard\n"
@@ -208,34 +210,79 @@ expand_dir(struct paths *p, const char *dir, bool quiet)
     return ok;
 }
 
-/* @LIST: one bundle a line, as written; blank lines and '#' comments are
- * skipped. */
+/* The lines of list text t[0..len): one bundle a line, as written;
+ * blank lines and '#' comments are skipped, and a line holding a NUL
+ * (no path can) is skipped with a warning naming it. */
+static bool
+list_lines(struct paths *p, const char *file, const char *t, size_t len)
+{
+    size_t lineno = 0;
+    for (size_t at = 0; at < len;) {
+        const char *nl = memchr(t + at, '\n', len - at);
+        size_t end = nl ? (size_t)(nl - t) : len, n = end - at;
+        const char *line = t + at;
+        at = end + 1;
+        lineno++;
+        while (n > 0 && line[n - 1] == '\r')
+            n--;
+        if (n == 0 || line[0] == '#')
+            continue;
+        if (memchr(line, '\0', n)) {
+            cli_error("warning: list '%s', line %zu: a NUL byte; not a "
+                      "path, skipped",
+                      file, lineno);
+            continue;
+        }
+        if (!paths_add(p, line, n)) {
+            cli_error("out of memory");
+            return false;
+        }
+    }
+    return true;
+}
+
+/* @LIST. A list written by Windows PowerShell's '>' (dir -Name >
+ * list.txt) is UTF-16LE with a BOM: the text is decoded first, as a
+ * bundle's members are (md_encoding_detect), so its paths are found. */
 static bool
 read_list(struct paths *p, const char *file)
 {
     bool std = !strcmp(file, "-");
-    FILE *f = std ? stdin : fopen(file, "r");
+    FILE *f = std ? stdin : fopen(file, "rb");
     if (!f) {
         cli_error("cannot read list '%s': %s", file, strerror(errno));
         return false;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
+    struct md_buf raw = MD_BUF_INIT(0), text = MD_BUF_INIT(0);
+    unsigned char chunk[1 << 16];
+    size_t r;
     bool ok = true;
-    while (ok && (n = getline(&line, &cap, f)) >= 0) {
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            n--;
-        if (n > 0 && line[0] != '#')
-            ok = paths_add(p, line, (size_t)n);
-    }
-    if (ok && ferror(f)) {
+    while (ok && (r = fread(chunk, 1, sizeof chunk, f)) > 0)
+        ok = md_buf_add(&raw, chunk, r) == MD_OK;
+    if (!ok)
+        cli_error("out of memory");
+    else if (ferror(f)) {
         cli_error("cannot read list '%s': %s", file, strerror(errno));
         ok = false;
     }
-    free(line);
     if (!std)
         fclose(f);
+    const unsigned char *u = (const unsigned char *)raw.ptr;
+    size_t bom = 0;
+    enum md_encoding enc = ok ? md_encoding_detect(u, raw.len, &bom) : 0;
+    if (ok && (enc == MD_ENC_UTF16LE || enc == MD_ENC_UTF16BE)) {
+        struct md_decoder d;
+        md_decoder_init(&d, enc);
+        ok = md_decode(&d, u + bom, raw.len - bom, true, &text) == MD_OK;
+        if (!ok)
+            cli_error("out of memory");
+        else
+            ok = list_lines(p, file, text.ptr, text.len);
+    } else if (ok && raw.len) { /* UTF-8 (BOM skipped), or bytes as is */
+        ok = list_lines(p, file, raw.ptr + bom, raw.len - bom);
+    }
+    md_buf_free(&raw);
+    md_buf_free(&text);
     return ok;
 }
 

@@ -77,6 +77,25 @@ printf '# fleet\r\n%s\r\n\r\n%s\n' "$tmp/c/APP04_MARS_20261128.zip" \
 [ "$(wc -l <"$tmp/l.ndjson")" -eq 2 ] || fail "@LIST: want 2 lines"
 grep -q "given more than once" "$tmp/err" || fail "no warning about a path given twice"
 
+# @LIST as Windows PowerShell's '>' writes it: UTF-16LE with a BOM and
+# CRLF; and a line holding a NUL byte, skipped with a warning naming it.
+python3 - "$tmp/c" "$tmp/list16" "$tmp/listnul" <<'PY'
+import sys
+c, l16, lnul = sys.argv[1:]
+text = "# fleet\r\n%s/APP04_MARS_20261128.zip\r\n%s/FS13_MARS_20261128.zip\r\n" % (c, c)
+open(l16, "wb").write(b"\xff\xfe" + text.encode("utf-16-le"))
+open(lnul, "wb").write(b"a\0b\n" + ("%s/FS13_MARS_20261128.zip\n" % c).encode())
+PY
+"$MD_BIN" batch -q --ndjson "$tmp/l16.ndjson" @"$tmp/list16" 2>"$tmp/err"
+python3 -c '
+import json, sys
+docs = [json.loads(l) for l in open(sys.argv[1])]
+sys.exit(len(docs) != 2 or any("error" in d for d in docs))' "$tmp/l16.ndjson" ||
+    fail "@LIST in UTF-16LE: want its 2 bundles scanned"
+"$MD_BIN" batch -q --ndjson "$tmp/lnul.ndjson" @"$tmp/listnul" 2>"$tmp/err"
+[ "$(wc -l <"$tmp/lnul.ndjson")" -eq 1 ] || fail "@LIST with a NUL line: want 1 line"
+grep -q "line 1: a NUL byte" "$tmp/err" || fail "no warning about a NUL in @LIST"
+
 # --waivers: a waived finding stays in the report, marked, and is counted
 # as waived, not as fired, in the roll-up.
 MARSDIAG_TODAY=2026-12-01 "$MD_BIN" batch -q --waivers "$MD_SRC/samples/waivers.yml" \
