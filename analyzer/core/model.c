@@ -312,8 +312,14 @@ inet_of(struct md_model *m, const struct md_evidence *ev)
         return NULL;
     if (field_is(ev, "scope", "system"))
         return &m->hku;
+    /* Key names are case-insensitive, and reg query echoes them as
+     * typed. The agent is a 64-bit process: it reads the 64-bit view, so
+     * a WOW6432Node copy (the 32-bit view, or the same key when shared)
+     * is not the machine's setting and must not replace it. */
     if (field_is(ev, "scope", "machine"))
-        return strstr(ev->key, "\\Windows\\CurrentVersion\\Internet Settings")
+        return md_name_contains(
+                   ev->key, "\\Windows\\CurrentVersion\\Internet Settings") &&
+                       !md_name_contains(ev->key, "\\WOW6432Node\\")
                    ? &m->hklm
                    : NULL;
     if (field_is(ev, "scope", "user")) {
@@ -476,10 +482,13 @@ add_reg_value(struct md_model *m, const struct md_evidence *ev)
                 fact_of(m, field(ev, "data")), ev, "agent.version");
         return;
     }
+    /* "Make proxy settings per-machine" is a computer policy: only
+     * HKLM's copy counts, not one found in a user's or SYSTEM's hive. */
     if (key_is(ev, "\\Policies\\Microsoft\\Windows\\CurrentVersion\\Internet "
                    "Settings") &&
         !md_strcasecmp(ev->name, "ProxySettingsPerUser")) {
-        m->per_user = ev;
+        if (md_strncasecmp(ev->key, "HKEY_LOCAL_MACHINE\\", 19) == 0)
+            m->per_user = ev;
         return;
     }
     if (!key_is(ev, "\\Internet Settings"))

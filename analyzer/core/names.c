@@ -168,7 +168,8 @@ md_regpath_parse(struct md_arena *a, const char *s, size_t len,
                  strcmp(out->sid, "S-1-5-20") == 0 ||
                  strncmp(out->sid, "S-1-5-80-", 9) == 0)
             out->scope = MD_SCOPE_SERVICE;
-        else if (strncmp(out->sid, "S-1-5-21-", 9) == 0)
+        else if (strncmp(out->sid, "S-1-5-21-", 9) == 0 ||
+                 strncmp(out->sid, "S-1-12-1-", 9) == 0) /* Entra ID */
             out->scope = MD_SCOPE_USER;
     }
     return true;

@@ -385,7 +385,9 @@ ipv6_len(const char *s, size_t len)
 static bool
 is_sid(const char *s, size_t n)
 {
-    if (n <= 9 || md_strncasecmp(s, "S-1-5-21-", 9) != 0)
+    /* A domain or local account, or an Entra ID one (S-1-12-1-…) */
+    if (n <= 9 || (md_strncasecmp(s, "S-1-5-21-", 9) != 0 &&
+                   md_strncasecmp(s, "S-1-12-1-", 9) != 0))
         return false;
     for (size_t i = 9; i < n; i++)
         if (!is_digit(s[i]) && s[i] != '-')

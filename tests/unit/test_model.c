@@ -101,6 +101,69 @@ test_per_machine(void)
 }
 
 static void
+test_per_machine_variants(void)
+{
+    /* Key names are case-insensitive (reg query echoes them as typed);
+     * the per-machine policy counts in HKLM only; a WOW6432Node copy is
+     * the 32-bit view, which the 64-bit agent does not read. */
+    static const char *const caps[] = {
+        "is.reg",
+        REG5 POLICY
+        "\"ProxySettingsPerUser\"=dword:00000000\r\n\r\n"
+        "[HKEY_LOCAL_MACHINE\\software\\microsoft\\windows\\"
+        "currentversion\\internet settings]\r\n"
+        "\"ProxyEnable\"=dword:00000001\r\n"
+        "\"ProxyServer\"=\"machine.proxy:3128\"\r\n\r\n"
+        "[HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\"
+        "CurrentVersion\\Internet Settings]\r\n"
+        "\"ProxyEnable\"=dword:00000001\r\n"
+        "\"ProxyServer\"=\"wow.proxy:80\"\r\n",
+    };
+    struct tu_run r[1];
+    struct md_model *m = model_of(r, caps, 1);
+    CHECK_INT(i(m, "system.per_machine"), 1);
+    CHECK_STR(s(m, "system.proxy.server"), "machine.proxy:3128");
+    md_model_free(m);
+    tu_free(&r[0]);
+
+    static const char *const in_hku[] = {
+        "is.reg",
+        REG5 "[HKEY_USERS\\S-1-5-18\\Software\\Policies\\Microsoft\\"
+             "Windows\\CurrentVersion\\Internet Settings]\r\n"
+             "\"ProxySettingsPerUser\"=dword:00000000\r\n\r\n" HKLM_IS
+             "\"ProxyEnable\"=dword:00000001\r\n"
+             "\"ProxyServer\"=\"machine.proxy:3128\"\r\n\r\n" SYS
+             "\"ProxyEnable\"=dword:00000000\r\n",
+    };
+    m = model_of(r, in_hku, 1);
+    CHECK_INT(i(m, "system.per_machine"), 0);
+    CHECK_INT(i(m, "system.proxy.set"), 0);
+    md_model_free(m);
+    tu_free(&r[0]);
+}
+
+static void
+test_entra_user(void)
+{
+    /* An Entra ID account (S-1-12-1-...) is an interactive user too. */
+    static const char *const caps[] = {
+        "u.reg",
+        REG5 "[HKEY_USERS\\S-1-12-1-111-222-333-444\\Software\\Microsoft\\"
+             "Windows\\CurrentVersion\\Internet Settings]\r\n"
+             "\"ProxyEnable\"=dword:00000001\r\n\"ProxyServer\"=\"u:1\"\r\n",
+    };
+    struct tu_run r[1];
+    struct md_model *m = model_of(r, caps, 1);
+    const struct md_fact *users = f(m, "users");
+    CHECK(users && users->n == 1);
+    if (users && users->n)
+        CHECK_STR(md_fact_get(users->items[0], "sid")->s,
+                  "S-1-12-1-111-222-333-444");
+    md_model_free(m);
+    tu_free(&r[0]);
+}
+
+static void
 test_blob_over_legacy(void)
 {
     /* The binary DefaultConnectionSettings is what WinINet uses: flags
@@ -328,10 +391,16 @@ int
 main(void)
 {
     static const struct tu_test tests[] = {
-        TU_TEST(test_conflict),        TU_TEST(test_per_machine),
-        TU_TEST(test_blob_over_legacy), TU_TEST(test_users_and_missing),
-        TU_TEST(test_log_categories), TU_TEST(test_log_hours),
-        TU_TEST(test_host_name),       TU_TEST(test_fact_scalar),
+        TU_TEST(test_conflict),
+        TU_TEST(test_per_machine),
+        TU_TEST(test_per_machine_variants),
+        TU_TEST(test_entra_user),
+        TU_TEST(test_blob_over_legacy),
+        TU_TEST(test_users_and_missing),
+        TU_TEST(test_log_categories),
+        TU_TEST(test_log_hours),
+        TU_TEST(test_host_name),
+        TU_TEST(test_fact_scalar),
     };
     return tu_main(tests, sizeof tests / sizeof tests[0]);
 }
