@@ -482,13 +482,26 @@ parse_binary(struct parser *p, uint64_t depth, enum tok op)
 {
     struct node *lhs = op == T_OR ? parse_binary(p, depth, T_AND)
                                   : parse_not(p, depth);
+    uint64_t links = 0;
     while (lhs && p->t == op) {
+        /* "a or b or c" is a left-nested tree as deep as the chain is
+         * long, and the checker, evaluator and tracer recurse into it:
+         * each link counts toward expr_depth like a parenthesis (a chain
+         * of 100 000 overflowed the stack). */
+        if (depth + ++links > p->max_depth) {
+            md_expr_error(p->src, p->off,
+                          "expression nested too deeply: limit 'expr_depth' "
+                          "(%llu) reached (each 'and'/'or' of a chain counts)",
+                          (unsigned long long)p->max_depth);
+            p->t = T_ERR;
+            return NULL;
+        }
         struct node *n = mknode(p, op == T_OR ? N_OR : N_AND, p->off);
         if (!n || !next(p))
             return NULL;
         n->a = lhs;
-        n->b = op == T_OR ? parse_binary(p, depth, T_AND)
-                          : parse_not(p, depth);
+        n->b = op == T_OR ? parse_binary(p, depth + links, T_AND)
+                          : parse_not(p, depth + links);
         if (!n->b)
             return NULL;
         lhs = n;

@@ -38,6 +38,33 @@ first_error(const char *text)
     return last_err;
 }
 
+/* "agent.proxy.set OP agent.proxy.set OP ...", n terms (caller frees). */
+static char *
+chain(const char *op, size_t n)
+{
+    static const char term[] = "agent.proxy.set";
+    char *s = malloc(n * (sizeof term + strlen(op) + 2)), *o = s;
+    for (size_t i = 0; s && i < n; i++)
+        o += i ? sprintf(o, " %s %s", op, term) : sprintf(o, "%s", term);
+    return s;
+}
+
+/* A long and/or chain is as deep as it is long: it meets expr_depth
+ * instead of overflowing the stack of the checker (100 000 terms did). */
+static void
+test_long_chain(void)
+{
+    md_limits_default(&lim);
+    char *ok = chain("or", 60), *deep = chain("or", 100000),
+         *ands = chain("and", 70);
+    CHECK_STR(first_error(ok), "ok");
+    CHECK(strstr(first_error(deep), "nested too deeply") != NULL);
+    CHECK(strstr(first_error(ands), "nested too deeply") != NULL);
+    free(ok);
+    free(deep);
+    free(ands);
+}
+
 static void
 test_errors(void)
 {
@@ -324,6 +351,7 @@ main(void)
 {
     static const struct tu_test tests[] = {
         TU_TEST(test_errors),
+        TU_TEST(test_long_chain),
         TU_TEST(test_eval),
         TU_TEST(test_regex_limit),
     };
