@@ -151,7 +151,8 @@ is_candidate(const char *s, size_t len, size_t i)
     return (a == 'p' && (b == 'w' || (b == 'h' && c == 'r'))) ||
            (a == 's' && b == 's' && c == 'w') ||
            (a == 'e' && b == 'c' && (c == 'r' || c == 'u')) ||
-           (s[i] == ':' && b == ('/' | 0x20) && c == ('/' | 0x20));
+           (s[i] == ':' && b == ('/' | 0x20) && c == ('/' | 0x20)) ||
+           s[i] == '@';
 }
 
 /* Next candidate at or after i, or len. */
@@ -172,8 +173,10 @@ next_candidate(const char *s, size_t len, size_t i)
                 _mm_and_si128(EQ(a, 'p'), _mm_or_si128(EQ(b, 'w'),
                                                        EQ(b, 'h'))),
                 _mm_and_si128(EQ(a, 's'), EQ(b, 's'))),
-            _mm_or_si128(_mm_and_si128(EQ(a, 'e'), EQ(b, 'c')),
-                         _mm_and_si128(EQ(r0, ':'), EQ(r1, '/'))));
+            _mm_or_si128(
+                _mm_or_si128(_mm_and_si128(EQ(a, 'e'), EQ(b, 'c')),
+                             _mm_and_si128(EQ(r0, ':'), EQ(r1, '/'))),
+                EQ(r0, '@')));
         unsigned bits = (unsigned)_mm_movemask_epi8(m);
         while (bits) {
             size_t k = i + (size_t)__builtin_ctz(bits);
@@ -191,6 +194,41 @@ next_candidate(const char *s, size_t len, size_t i)
     return len;
 }
 
+/* Ends a user:password@host token: blanks, quotes and the separators of
+ * proxy strings (http=...;https=...), assignments and paths. */
+static bool
+ends_token(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '"' || ch == '\'' || ch == ';' ||
+           ch == '=' || ch == ',' || ch == '/' || ch == '(' || ch == ')' ||
+           ch == '<' || ch == '>' || ch == '\r' || ch == '\n';
+}
+
+/* The '@' at c in a token user:password@host, without a scheme as
+ * WinINet and netsh take it ("bob:pw@proxy:80", "http=bob:pw@p:80;...")
+ * or with one: the password runs from the token's first ':' to its last
+ * '@'. *resume is the token's end, so a token is looked at once. */
+static bool
+userinfo_at(const char *s, size_t len, size_t c, size_t *from, size_t *to,
+            size_t *resume)
+{
+    size_t start = c, end = c, colon = 0, at = c;
+    while (start > 0 && !ends_token(s[start - 1]))
+        start--;
+    while (end < len && !ends_token(s[end]))
+        if (s[end++] == '@')
+            at = end - 1;
+    *resume = end;
+    for (size_t k = start; k < c && !colon; k++)
+        if (s[k] == ':')
+            colon = k;
+    if (!colon || at <= colon + 1)
+        return false;
+    *from = colon + 1;
+    *to = at;
+    return true;
+}
+
 /*
  * Check the word around candidate position c. Returns true with the span
  * [*from, *to) to mask when it names a secret that has a value. When it
@@ -203,6 +241,8 @@ secret_at(const char *s, size_t len, size_t c, size_t *from, size_t *to,
           size_t *resume)
 {
     *resume = c + 1;
+    if (s[c] == '@')
+        return userinfo_at(s, len, c, from, to, resume);
     if (s[c] == ':') {
         /* scheme://user:password@host */
         size_t j = c + 3, colon = 0, at = 0;

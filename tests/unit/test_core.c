@@ -137,6 +137,21 @@ test_redact(void)
               "{\"ProxyPassword\": \"*******\"}");
     CHECK_STR(redact("ProxyServer=http://bob:pa55@proxy:8080/"),
               "ProxyServer=http://bob:****@proxy:8080/");
+    /* user:password@host without a scheme, as WinINet's ProxyServer and
+     * netsh take it, alone or per protocol */
+    CHECK_STR(redact("netsh winhttp set proxy http=bob:Hunter19@p.example:80"),
+              "netsh winhttp set proxy http=bob:********@p.example:80");
+    CHECK_STR(redact("\"ProxyServer\"=\"http=ann:Hunter22@p:80;"
+                     "https=ann:Hunter22@p:443\""),
+              "\"ProxyServer\"=\"http=ann:********@p:80;"
+              "https=ann:********@p:443\"");
+    CHECK_STR(redact("-Value 'carol:Hunter7Secret@p.example:3128'"),
+              "-Value 'carol:********@p.example:3128'");
+    CHECK_STR(redact("proxy-server=\"corp\\bob:p@ss:w@p:80\""),
+              "proxy-server=\"corp\\bob:******@p:80\"");
+    /* an address or a user name alone is not a secret */
+    CHECK_STR(redact("mail bob@contoso.com at 10:00 @ [::1]:80 a@b:c"),
+              "mail bob@contoso.com at 10:00 @ [::1]:80 a@b:c");
     CHECK_STR(redact("http://proxy.corp:8080/proxy.pac"),
               "http://proxy.corp:8080/proxy.pac");
     CHECK_STR(redact("nothing secret here"), "nothing secret here");
