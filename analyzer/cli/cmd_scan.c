@@ -55,17 +55,17 @@ cli_rule_error(void *user, const char *file, unsigned line, unsigned col,
                const char *msg)
 {
     (void)user;
-    /* The message quotes the file's own keys, names and tokens: scrubbed
-     * as bundle text is, so that a rule file cannot drive the terminal. */
+    /* The message quotes the file's own keys, names and tokens, and the
+     * file's name is the user's: scrubbed as bundle text is, so that a
+     * rule file cannot drive the terminal. */
     char shown[1024];
-    size_t n = strlen(msg) < sizeof shown ? strlen(msg) : sizeof shown - 1;
-    memcpy(shown, msg, n);
-    shown[n] = '\0';
-    md_text_scrub(shown, n);
-    if (line)
-        fprintf(stderr, "%s:%u:%u: %s\n", file, line, col, shown);
-    else
-        fprintf(stderr, "%s: %s\n", file, shown);
+    int n = line ? snprintf(shown, sizeof shown, "%s:%u:%u: %s", file, line,
+                            col, msg)
+                 : snprintf(shown, sizeof shown, "%s: %s", file, msg);
+    size_t len = n < 0 ? 0 : (size_t)n < sizeof shown ? (size_t)n
+                                                       : sizeof shown - 1;
+    md_text_scrub(shown, len);
+    fprintf(stderr, "%.*s\n", (int)len, shown);
 }
 
 int

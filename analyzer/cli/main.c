@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "marsdiag/evidence.h"
 #include "marsdiag/limits.h"
 
 static const char usage[] =
@@ -83,12 +84,20 @@ static const char usage[] =
 void
 cli_error(const char *fmt, ...)
 {
+    /* Messages quote paths, list lines, member and file names: all
+     * scrubbed as bundle text is, so none of them can drive the
+     * terminal (a list line holding ESC ] 0 ; ... BEL retitled it). */
+    char msg[4096];
     va_list ap;
-    fputs("marsdiag: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    if (n < 0)
+        n = 0;
+    size_t len = (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1;
+    md_text_scrub(msg, len);
+    fprintf(stderr, "marsdiag: %.*s%s\n", (int)len, msg,
+            (size_t)n < sizeof msg ? "" : "...");
 }
 
 int

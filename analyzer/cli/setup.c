@@ -75,11 +75,10 @@ waivers_load(const char *path, const struct md_engine *e,
     for (size_t i = 0; i < md_waivers_count(w); i++) {
         const struct md_waiver *x = md_waivers_get(w, i);
         if (md_waiver_expired(x, *today))
-            fprintf(stderr,
-                    "marsdiag: warning: %s:%u: the waiver of %s for %s %s "
-                    "expired on %s; it no longer applies\n",
-                    x->file, x->line, x->rule, x->host ? "host" : "bundle",
-                    x->host ? x->host : x->bundle, x->expires);
+            cli_error("warning: %s:%u: the waiver of %s for %s %s expired "
+                      "on %s; it no longer applies",
+                      x->file, x->line, x->rule, x->host ? "host" : "bundle",
+                      x->host ? x->host : x->bundle, x->expires);
     }
     return w;
 }

@@ -340,6 +340,18 @@ md_text_scrub(char *s, size_t len)
     }
 }
 
+size_t
+md_control_at(const char *s, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+        return 1;
+    if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+        (unsigned char)s[i + 1] <= 0x9F)
+        return 2;
+    return 0;
+}
+
 /* ---- building records (parser side) ---------------------------------- */
 
 struct md_evidence *

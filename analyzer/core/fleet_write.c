@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fleet_rows.h"
+#include "marsdiag/evidence.h"
 #include "marsdiag/rules.h"
 
 int
@@ -53,10 +54,17 @@ csv_cell(FILE *out, const char *s, bool last)
         fputc('"', out);
     if (formula)
         fputc('\'', out);
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len; i++) {
+        size_t k = md_control_at(s, len, i);
+        if (k) { /* a summary is read with cat too */
+            fputc('?', out);
+            i += k - 1;
+            continue;
+        }
+        if (s[i] == '"')
             fputc('"', out);
-        fputc(*p, out);
+        fputc(s[i], out);
     }
     if (quote)
         fputc('"', out);
@@ -122,7 +130,14 @@ md_cell(FILE *out, const char *s)
     fputs(" ", out);
     if (!s[0])
         fputs("—", out);
+    size_t len = strlen(s);
     for (const char *p = s; *p; p++) {
+        size_t k = md_control_at(s, len, (size_t)(p - s));
+        if (k) {
+            fputc('?', out);
+            p += k - 1;
+            continue;
+        }
         if (*p == '_' && p > s && alnum(p[-1]) && alnum(p[1])) {
             fputc('_', out);
             continue;
@@ -233,7 +248,14 @@ write_md(const struct md_fleet *f, FILE *out)
 static void
 html_text(FILE *out, const char *s)
 {
+    size_t len = strlen(s);
     for (const char *p = s; *p; p++) {
+        size_t k = md_control_at(s, len, (size_t)(p - s));
+        if (k) { /* not allowed in HTML text */
+            fputc('?', out);
+            p += k - 1;
+            continue;
+        }
         switch (*p) {
         case '<': fputs("&lt;", out); break;
         case '>': fputs("&gt;", out); break;

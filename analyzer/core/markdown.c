@@ -12,25 +12,10 @@
 #include <string.h>
 
 #include "marsdiag/buf.h"
+#include "marsdiag/evidence.h"
 #include "marsdiag/redact.h"
 
 /* ---- escaping ---------------------------------------------------------- */
-
-/* Bytes at s[i] that make one control character a terminal would act on
- * (C0 but tab and line breaks, DEL, C1 in UTF-8), or 0: Markdown is read
- * on terminals too, and a hostile bundle may carry escape sequences. They
- * are written as '?', as md_text_scrub does for the text report. */
-static size_t
-control_at(const char *s, size_t len, size_t i)
-{
-    unsigned char c = (unsigned char)s[i];
-    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
-        return 1;
-    if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
-        (unsigned char)s[i + 1] <= 0x9F)
-        return 2;
-    return 0;
-}
 
 void
 md_md_text(FILE *f, const char *s, size_t len)
@@ -38,7 +23,7 @@ md_md_text(FILE *f, const char *s, size_t len)
     bool line_start = true;
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
-        size_t k = control_at(s, len, i);
+        size_t k = md_control_at(s, len, i);
         if (k) {
             fputc('?', f);
             i += k - 1;
@@ -105,7 +90,7 @@ md_md_code(FILE *f, const char *s, size_t len, int in_table)
         fputc(' ', f);
     for (size_t i = 0; i < len; i++) {
         char c = s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i];
-        size_t k = control_at(s, len, i);
+        size_t k = md_control_at(s, len, i);
         if (k) {
             c = '?';
             i += k - 1;
@@ -128,7 +113,7 @@ md_md_block(FILE *f, const char *s, size_t len)
     ticks(f, n);
     fputc('\n', f);
     for (size_t i = 0; i < len; i++) {
-        size_t k = control_at(s, len, i);
+        size_t k = md_control_at(s, len, i);
         if (k) {
             fputc('?', f);
             i += k - 1;

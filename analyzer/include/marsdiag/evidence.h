@@ -85,4 +85,10 @@ size_t md_redact(const char *s, size_t len, char *out);
  */
 void md_text_scrub(char *s, size_t len);
 
+/* Bytes at s[i] (of len) that make one control character a terminal
+ * would act on (C0 but tab and line breaks, DEL, C1 in UTF-8), or 0: for
+ * writers that escape as they write (Markdown, the fleet summaries) and
+ * show such a character as '?', as md_text_scrub does. */
+size_t md_control_at(const char *s, size_t len, size_t i);
+
 #endif
