@@ -30,6 +30,7 @@
 #include "marsdiag/report.h"
 #include "marsdiag/verdict.h"
 #include "marsdiag/waivers.h"
+#include "outputs.h"
 #include "setup.h"
 #include "summary.h"
 
@@ -932,6 +933,25 @@ default_jobs(void)
     return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (unsigned)n;
 }
 
+/* An output (--ndjson, --summary) that is a bundle, a list, a file of
+ * the set-up or another output: a usage error before anything is
+ * written. --resume reads --ndjson on purpose; it is not an input. */
+static int
+check_files(const struct batch *b, int argc, char **argv)
+{
+    struct cli_files files = {0};
+    if (b->ndjson)
+        cli_files_add(&files, true, "--ndjson", NULL, b->ndjson);
+    cli_summary_files(&b->sums, &files);
+    cli_files_setup(&files, &b->setup);
+    for (int i = optind; i < argc; i++)
+        if (argv[i][0] == '@' && strcmp(argv[i], "@-") != 0)
+            cli_files_add(&files, false, "list", NULL, argv[i] + 1);
+    for (size_t i = 0; i < b->todo.n; i++)
+        cli_files_add(&files, false, "bundle", NULL, b->todo.v[i]);
+    return cli_files_check(&files);
+}
+
 /* The work: every PATH expanded, each bundle once, this shard's. */
 static int
 gather(struct batch *b, int argc, char **argv)
@@ -943,6 +963,9 @@ gather(struct batch *b, int argc, char **argv)
         cli_error("out of memory");
         return EXIT_UNREADABLE;
     }
+    int rc = check_files(b, argc, argv);
+    if (rc != EXIT_CLEAN)
+        return rc;
     if (b->todo.n == 0 && !b->quiet)
         cli_error("note: no bundles to scan");
     if (b->sharded)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outputs.h"
 #include "marsdiag/redact.h"
 #include "marsdiag/rules.h"
 #include "redact_key.h"
@@ -190,6 +191,17 @@ cmd_merge(int argc, char **argv)
     }
     if (sums.n == 0)
         cli_summary_option(&sums, "md:-");
+    /* a --summary that is an input or another --summary: said first */
+    struct cli_files files = {0};
+    cli_summary_files(&sums, &files);
+    if (red.key_file)
+        cli_files_add(&files, false, "--redact-key", NULL, red.key_file);
+    for (int i = optind; i < argc; i++)
+        if (strcmp(argv[i], "-") != 0)
+            cli_files_add(&files, false, "NDJSON file", NULL, argv[i]);
+    int rc = cli_files_check(&files);
+    if (rc != EXIT_CLEAN)
+        return rc;
     struct cli_key key;
     if (!cli_key_get(&red, true, &key))
         return EXIT_USAGE;
@@ -214,7 +226,7 @@ cmd_merge(int argc, char **argv)
     if (!cli_summary_write(&sums, fleet))
         lost = true;
     warn_redaction(fleet, strict);
-    int rc = cli_fleet_status(fleet, fail_on, lost);
+    rc = cli_fleet_status(fleet, fail_on, lost);
     md_fleet_free(fleet);
     md_redactor_free(strict);
     return rc;

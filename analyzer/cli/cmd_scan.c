@@ -199,8 +199,17 @@ cmd_scan(int argc, char **argv)
         cli_error("scan needs at least one PATH");
         return EXIT_USAGE;
     }
+    /* an --output that is a bundle or another --output: said first */
+    struct cli_files files = {0};
+    cli_files_outputs(&files, &outs);
+    cli_files_setup(&files, &s);
+    for (int i = optind; i < argc; i++)
+        cli_files_add(&files, false, "bundle", NULL, argv[i]);
+    int rc = cli_files_check(&files);
+    if (rc != EXIT_CLEAN)
+        return rc;
     /* --redact-key is read (and may be refused) before any bundle is */
-    int rc = cli_setup_load(&s);
+    rc = cli_setup_load(&s);
     if (rc != EXIT_CLEAN)
         return rc;
     if (color < 0)

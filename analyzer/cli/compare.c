@@ -73,7 +73,15 @@ compare_parse(int argc, char **argv, struct compare_opts *o, bool change_option,
             break;
         }
     }
-    return optind;
+    /* an --output that is an input or another --output: said first */
+    struct cli_files files = {0};
+    cli_files_outputs(&files, &o->outs);
+    cli_files_setup(&files, &o->setup);
+    if (o->change)
+        cli_files_add(&files, false, "--change", NULL, o->change);
+    for (int i = optind; i < argc; i++)
+        cli_files_add(&files, false, "bundle", NULL, argv[i]);
+    return cli_files_check(&files) == EXIT_CLEAN ? optind : -1;
 }
 
 int

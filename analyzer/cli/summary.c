@@ -1,11 +1,11 @@
 /* --summary and the fleet exit status, for batch and merge (summary.h). */
 #include "summary.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "outputs.h"
 
 bool
 cli_summary_option(struct cli_summaries *s, const char *arg)
@@ -53,6 +53,19 @@ warn_dup(void *user, const char *path, const char *kept, const char *dropped)
               path, kept, dropped);
 }
 
+/* One summary's document, for cli_file_write. */
+struct summary_doc {
+    struct md_fleet *f;
+    enum md_fleet_format fmt;
+};
+
+static bool
+fill_summary(FILE *out, const void *ctx)
+{
+    const struct summary_doc *d = ctx;
+    return md_fleet_write(d->f, d->fmt, out) == MD_OK;
+}
+
 bool
 cli_summary_write(const struct cli_summaries *s, struct md_fleet *f)
 {
@@ -63,22 +76,30 @@ cli_summary_write(const struct cli_summaries *s, struct md_fleet *f)
     bool ok = true;
     for (size_t i = 0; i < s->n; i++) {
         const char *name = s->s[i].file;
-        bool std = !strcmp(name, "-");
-        FILE *out = std ? stdout : fopen(name, "w");
-        if (!out) {
-            cli_error("cannot write '%s': %s", name, strerror(errno));
-            ok = false;
+        struct summary_doc d = {f, s->s[i].fmt};
+        if (strcmp(name, "-") != 0) { /* whole, as --output (outputs.h) */
+            ok = cli_file_write(name, fill_summary, &d) && ok;
             continue;
         }
-        enum md_status st = md_fleet_write(f, s->s[i].fmt, out);
-        if ((std ? fflush(out) : fclose(out)) != 0 || st != MD_OK) {
+        bool made = fill_summary(stdout, &d);
+        if (fflush(stdout) != 0 || !made) {
             cli_error("cannot write '%s'", name);
             ok = false;
-            if (std)
-                clearerr(out); /* said: not again at exit (main.c) */
+            clearerr(stdout); /* said: not again at exit (main.c) */
         }
     }
     return ok;
+}
+
+void
+cli_summary_files(const struct cli_summaries *s, struct cli_files *files)
+{
+    static const char *const fmt[] = {
+        [MD_FLEET_CSV] = "csv", [MD_FLEET_MD] = "md", [MD_FLEET_HTML] = "html"};
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->s[i].file, "-") != 0)
+            cli_files_add(files, true, "--summary", fmt[s->s[i].fmt],
+                          s->s[i].file);
 }
 
 int

@@ -27,8 +27,13 @@ bool cli_summary_option(struct cli_summaries *s, const char *arg);
 bool cli_summary_stdout(const struct cli_summaries *s);
 
 /* Finish the roll-up (warning about paths reported twice) and write every
- * summary asked for. Returns false when one could not be written. */
+ * summary asked for (a file whole, as cli_file_write does). Returns false
+ * when one could not be written. */
 bool cli_summary_write(const struct cli_summaries *s, struct md_fleet *f);
+
+/* Add every --summary but standard output to the outputs of files. */
+struct cli_files;
+void cli_summary_files(const struct cli_summaries *s, struct cli_files *files);
 
 /*
  * The exit status of a fleet (DESIGN §2): EXIT_UNREADABLE when a bundle
