@@ -8,14 +8,16 @@
  * ">>" of continued input) and comments (#, <# #>, REM, ::), joins lines
  * continued with a backtick (or cmd's caret) and hands statements to
  * pscommand.c. It also collects Get-OBMachineSetting output, in list form
- * ("Name : Value", a nested "ProxySetting : @{...}" included) and as
- * ConvertTo-Json output, into blocks: a block's setting names are
- * recognised only through md_agent_field_of() and become "agent.proxy"
- * records when the block has context (the file name says OBMachineSetting,
- * a Get-OBMachineSetting command came before, the block names ProxySetting,
- * or it holds two setting names one of which is a server or port), so that
- * a lone "Enabled : True" elsewhere is no agent evidence. `netsh winhttp
- * show proxy` output in a transcript is recognised by netsh/winhttp.c.
+ * ("Name : Value", a nested "ProxySetting : @{...}" included), in table
+ * form (Format-Table: a row is a block, its cells found from the dash runs
+ * under the header) and as ConvertTo-Json output, into blocks: a block's
+ * setting names are recognised only through md_agent_field_of() and
+ * become "agent.proxy" records when the block has context (the file name
+ * says OBMachineSetting, a Get-OBMachineSetting command came before, the
+ * block names ProxySetting, or it holds two setting names one of which is
+ * a server or port), so that a lone "Enabled : True" elsewhere is no agent
+ * evidence. `netsh winhttp show proxy` output in a transcript is
+ * recognised by netsh/winhttp.c.
  */
 #include "pscapture/pscapture.h"
 
@@ -26,6 +28,7 @@
 
 #define MAX_ENTRIES 32
 #define MAX_JSON_DEPTH 31 /* levels whose kind is remembered */
+#define MAX_COLUMNS 32    /* Format-Table columns; wider tables are not read */
 
 enum vkind { VK_TEXT, VK_LITERAL, VK_NULL };
 
@@ -48,9 +51,33 @@ struct block {
     struct md_buf data; /* names, excerpts and values; value last */
 };
 
+/* A dash run under a Format-Table label, in characters from the start of
+ * the line, and what the label is. */
+struct column {
+    size_t s, e;
+    enum md_agent_field f;
+    bool hashtable;       /* ProxySetting: its cells are "@{...}" */
+    struct md_slice name; /* in table.head */
+};
+
+/* Format-Table output: a header line, dash runs under it, one row per
+ * object. */
+struct table {
+    struct md_buf prev;   /* the line before this one: a header, maybe */
+    uint64_t prev_line;   /* its number (0: prev holds no line) */
+    struct md_buf head;   /* the header of the open table */
+    uint64_t head_line;
+    bool open;            /* rows follow, until a blank line or a prompt */
+    bool bad_row;         /* a row that did not fit was reported */
+    size_t ncols;
+    struct column col[MAX_COLUMNS];
+    struct md_buf masked; /* a row with its passwords masked */
+};
+
 struct ps_state {
     struct md_winhttp w;
     struct block blk;
+    struct table tbl;
     struct md_ps_seen seen;
     bool is_cmd;     /* .cmd/.bat: cmd.exe syntax */
     bool name_ctx;   /* the file name mentions OBMachineSetting */
@@ -214,15 +241,16 @@ json_unescape(struct md_buf *out, const char *s, size_t len)
 }
 
 /*
- * Add a setting to the block. Its excerpt is s[ts..te) (the line, or the
- * one pair of a line holding several) with a password's value masked; the
- * value s[vs..ve) is copied last, decoded when it is a JSON string.
+ * Add a setting to the block: its excerpt is pre, then "********" when
+ * mask, then post; its value is v, decoded when it is a JSON string, and
+ * copied last so that a wrapped value can grow. col is the value's column
+ * in its line (0: it does not wrap).
  */
 static void
-add_entry(struct md_parse_ctx *ctx, struct ps_state *st,
-          enum md_agent_field f, struct md_slice name, const char *s,
-          size_t ts, size_t te, size_t vs, size_t ve, enum vkind kind,
-          bool json)
+add_setting(struct md_parse_ctx *ctx, struct ps_state *st,
+            enum md_agent_field f, struct md_slice name, struct md_slice pre,
+            bool mask, struct md_slice post, struct md_slice v,
+            enum vkind kind, bool json, size_t col)
 {
     struct block *b = &st->blk;
     if (b->n == MAX_ENTRIES) {
@@ -236,30 +264,27 @@ add_entry(struct md_parse_ctx *ctx, struct ps_state *st,
     }
     struct entry *e = &b->e[b->n];
     size_t mark = b->data.len;
-    bool secret = f == MD_AGENT_PASSWORD && ve > vs && kind != VK_NULL;
     e->f = f;
     e->kind = kind;
     e->json = json;
     e->line = ctx->line;
-    e->col = vs;
+    e->col = col;
     e->name_off = b->data.len;
     enum md_status rc = md_buf_add(&b->data, name.ptr, name.len);
     if (rc == MD_OK)
         rc = md_buf_addc(&b->data, '\0');
     e->text_off = b->data.len;
     if (rc == MD_OK)
-        rc = md_buf_add(&b->data, s + ts, (secret ? vs : te) - ts);
-    if (rc == MD_OK && secret) {
+        rc = md_buf_add(&b->data, pre.ptr, pre.len);
+    if (rc == MD_OK && mask)
         rc = md_buf_add(&b->data, "********", 8);
-        if (rc == MD_OK)
-            rc = md_buf_add(&b->data, s + ve, te - ve);
-    }
+    if (rc == MD_OK)
+        rc = md_buf_add(&b->data, post.ptr, post.len);
     e->text_len = b->data.len - e->text_off;
     e->val_off = b->data.len;
     if (rc == MD_OK)
-        rc = json && kind == VK_TEXT
-                 ? json_unescape(&b->data, s + vs, ve - vs)
-                 : md_buf_add(&b->data, s + vs, ve - vs);
+        rc = json && kind == VK_TEXT ? json_unescape(&b->data, v.ptr, v.len)
+                                     : md_buf_add(&b->data, v.ptr, v.len);
     if (rc != MD_OK) {
         b->data.len = mark;
         if (b->data.ptr)
@@ -275,6 +300,26 @@ add_entry(struct md_parse_ctx *ctx, struct ps_state *st,
     e->val_len = b->data.len - e->val_off;
     b->last_line = ctx->line;
     b->n++;
+}
+
+/*
+ * Add a setting whose excerpt is s[ts..te) (the line, or the one pair of a
+ * line holding several) with a password's value masked, and whose value
+ * is s[vs..ve).
+ */
+static void
+add_entry(struct md_parse_ctx *ctx, struct ps_state *st,
+          enum md_agent_field f, struct md_slice name, const char *s,
+          size_t ts, size_t te, size_t vs, size_t ve, enum vkind kind,
+          bool json)
+{
+    bool secret = f == MD_AGENT_PASSWORD && ve > vs && kind != VK_NULL;
+    struct md_slice pre = md_slice_of(s + ts, (secret ? vs : te) - ts);
+    struct md_slice post = md_slice_of(s + te, 0);
+    if (secret)
+        post = md_slice_of(s + ve, te - ve);
+    add_setting(ctx, st, f, name, pre, secret, post,
+                md_slice_of(s + vs, ve - vs), kind, json, vs);
 }
 
 /* A name of the block: a setting, or ProxySetting which gives context. */
@@ -644,6 +689,271 @@ command_line(struct md_parse_ctx *ctx, struct ps_state *st, const char *s,
     md_ps_statement(ctx, t.ptr, t.len, ctx->line, st->is_cmd, &st->seen);
 }
 
+/* ---- Format-Table output --------------------------------------------- */
+
+/*
+ * PowerShell's table view: a header of labels, a dash run under each label
+ * (as wide as the label, not as its column), then one row per object until
+ * a blank line. Strings are left-aligned under their label's start, numbers
+ * and booleans right-aligned to its end, so a value may be wider than its
+ * run; columns are counted in characters (a wide East Asian character,
+ * two cells in a console, counts one here). A value too wide for its
+ * column ends in "..." (5.1) or U+2026 (7): it is not the value.
+ */
+
+static bool
+utf8_cont(char c)
+{
+    return ((unsigned char)c & 0xC0) == 0x80;
+}
+
+/* Byte offset of character c of s[0..len); len when the line is
+ * shorter. */
+static size_t
+byte_of(const char *s, size_t len, size_t c)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!utf8_cont(s[i]) && c-- == 0)
+            return i;
+    return len;
+}
+
+static bool
+is_cut(struct md_slice v)
+{
+    return md_slice_iends(v, "...") || md_slice_iends(v, "\xE2\x80\xA6");
+}
+
+/* A line of dash runs and spaces only: the runs go to tbl->col. */
+static bool
+dash_runs(struct table *tbl, const char *s, size_t len)
+{
+    size_t n = 0, i = 0;
+    while (i < len) {
+        if (s[i] == ' ') {
+            i++;
+            continue;
+        }
+        if (s[i] != '-' || n == MAX_COLUMNS)
+            return false;
+        tbl->col[n].s = i;
+        while (i < len && s[i] == '-')
+            i++;
+        tbl->col[n++].e = i;
+    }
+    tbl->ncols = n;
+    return n > 0;
+}
+
+/*
+ * Is the line before the dash runs their header: a label over every run
+ * and nothing elsewhere? The table is ours when a label is a setting name
+ * (md_agent_field_of(), as in the list form) or ProxySetting.
+ */
+static bool
+table_head(struct md_parse_ctx *ctx, struct table *tbl)
+{
+    const char *h = tbl->prev.ptr;
+    size_t hl = tbl->prev.len, ci = 0, k = 0;
+    if (!tbl->prev_line || !hl || tbl->prev_line + 1 != ctx->line)
+        return false;
+    for (size_t i = 0; i < hl; i++) {
+        if (utf8_cont(h[i]))
+            continue;
+        while (k < tbl->ncols && ci >= tbl->col[k].e)
+            k++;
+        if (h[i] != ' ' && (k == tbl->ncols || ci < tbl->col[k].s))
+            return false;
+        ci++;
+    }
+    bool ours = false;
+    for (k = 0; k < tbl->ncols; k++) {
+        struct column *c = &tbl->col[k];
+        size_t a = byte_of(h, hl, c->s), b = byte_of(h, hl, c->e);
+        c->name = md_slice_trim(md_slice_of(h + a, b - a));
+        if (!c->name.len)
+            return false;
+        c->f = md_agent_field_of(c->name.ptr, c->name.len);
+        c->hashtable = md_slice_ieq(c->name, "ProxySetting");
+        ours |= c->f != MD_AGENT_NONE || c->hashtable;
+    }
+    return ours;
+}
+
+/* The dash line s[0..len) under a header of ours opens a table. */
+static bool
+table_start(struct md_parse_ctx *ctx, struct ps_state *st, const char *s,
+            size_t len)
+{
+    struct table *tbl = &st->tbl;
+    if (!dash_runs(tbl, s, len) || !table_head(ctx, tbl))
+        return false;
+    block_end(ctx, st);
+    struct md_buf t = tbl->head; /* the labels point into prev: keep it */
+    tbl->head = tbl->prev;
+    tbl->prev = t;
+    tbl->prev_line = 0;
+    tbl->head_line = ctx->line - 1;
+    tbl->open = true;
+    tbl->bad_row = false;
+    for (size_t k = 0; k < tbl->ncols; k++) {
+        struct md_slice n = tbl->col[k].name;
+        if (is_cut(n))
+            md_parse_diag_at(ctx, tbl->head_line, MD_GRADE_WARN,
+                             MD_ERR_TRUNCATED, NULL,
+                             "column label '%.*s' cut by Format-Table; its "
+                             "values not read",
+                             (int)(n.len > 64 ? 64 : n.len), n.ptr);
+    }
+    return true;
+}
+
+/*
+ * Cut row s[0..len) into cells: cell k is s[cut[k]..cut[k+1]). Text
+ * between two runs belongs to the left cell (a left-aligned value wider
+ * than its label), except a stretch of non-blanks that goes on into the
+ * right run (a right-aligned value wider than its label). A stretch that
+ * reaches from one run into the next joins two values: false.
+ */
+static bool
+split_row(const struct table *tbl, const char *s, size_t len, size_t *cut)
+{
+    size_t k = 1, ci = 0, from = 0, from_ci = 0;
+    bool in = false; /* inside a stretch of non-blanks, started at from */
+    if (memchr(s, '\t', len))
+        return false;
+    cut[0] = 0;
+    for (size_t i = 0; i <= len && k < tbl->ncols; i++) {
+        if (i < len && utf8_cont(s[i]))
+            continue;
+        bool blank = i == len || s[i] == ' ';
+        if (ci == tbl->col[k].s) {
+            if (!blank && in && from_ci < tbl->col[k - 1].e)
+                return false;
+            cut[k++] = !blank && in ? from : i;
+        }
+        if (!blank && !in) {
+            from = i;
+            from_ci = ci;
+        }
+        in = !blank;
+        ci++;
+    }
+    while (k <= tbl->ncols)
+        cut[k++] = len;
+    return true;
+}
+
+static struct md_slice
+cell(const char *s, const size_t *cut, size_t k)
+{
+    return md_slice_trim(md_slice_of(s + cut[k], cut[k + 1] - cut[k]));
+}
+
+/* The row, trimmed, with every password masked: the excerpt of its
+ * settings. A ProxySetting cell naming a password is masked whole. */
+static struct md_slice
+masked_row(struct table *tbl, const char *s, size_t len, const size_t *cut)
+{
+    struct md_buf *m = &tbl->masked;
+    enum md_status rc = MD_OK;
+    size_t from = 0;
+    md_buf_reset(m);
+    for (size_t k = 0; k < tbl->ncols && rc == MD_OK; k++) {
+        struct md_slice v = cell(s, cut, k);
+        if (!v.len || (tbl->col[k].f != MD_AGENT_PASSWORD &&
+                       !(tbl->col[k].hashtable &&
+                         md_slice_ifind(v, "password") >= 0)))
+            continue;
+        size_t at = (size_t)(v.ptr - s);
+        rc = md_buf_add(m, s + from, at - from);
+        if (rc == MD_OK)
+            rc = md_buf_add(m, "********", 8);
+        from = at + v.len;
+    }
+    if (rc == MD_OK)
+        rc = md_buf_add(m, s + from, len - from);
+    if (rc != MD_OK || !m->ptr)
+        return md_slice_of("", 0);
+    return md_slice_trim(md_slice_of(m->ptr, m->len));
+}
+
+/* A ProxySetting cell: "@{Enabled=True; ProxyServer=...}", of which only
+ * the pairs before a cut count. */
+static void
+table_hashtable(struct md_parse_ctx *ctx, struct ps_state *st,
+                const char *s, struct md_slice v)
+{
+    if (v.len < 3 || v.ptr[0] != '@' || v.ptr[1] != '{')
+        return;
+    size_t vs = (size_t)(v.ptr - s), ve = vs + v.len;
+    if (is_cut(v)) {
+        while (ve > vs && s[ve - 1] != ';')
+            ve--;
+        md_parse_diag(ctx, MD_GRADE_WARN, MD_ERR_TRUNCATED,
+                      "value of 'ProxySetting' cut by Format-Table; only "
+                      "its whole settings used");
+    }
+    if (ve > vs + 2)
+        hashtable(ctx, st, s, vs, ve);
+}
+
+/* A row: one object, its cells under known labels its settings. */
+static void
+table_row(struct md_parse_ctx *ctx, struct ps_state *st, const char *s,
+          size_t len)
+{
+    struct table *tbl = &st->tbl;
+    size_t cut[MAX_COLUMNS + 1];
+    if (!split_row(tbl, s, len, cut)) {
+        if (!tbl->bad_row)
+            md_parse_diag(ctx, MD_GRADE_WARN, MD_ERR_SYNTAX,
+                          "table row does not fit the columns of the header "
+                          "at line %llu; rows like it not read",
+                          (unsigned long long)tbl->head_line);
+        tbl->bad_row = true;
+        return;
+    }
+    struct md_slice text = masked_row(tbl, s, len, cut);
+    for (size_t k = 0; k < tbl->ncols; k++) {
+        const struct column *c = &tbl->col[k];
+        struct md_slice v = cell(s, cut, k);
+        if (setting_of(st, c->name) == MD_AGENT_NONE) {
+            if (c->hashtable)
+                table_hashtable(ctx, st, s, v);
+            continue;
+        }
+        if (is_cut(v)) {
+            md_parse_diag(ctx, MD_GRADE_WARN, MD_ERR_TRUNCATED,
+                          "value of '%.*s' cut by Format-Table ('...' at "
+                          "its end); not used",
+                          (int)(c->name.len > 64 ? 64 : c->name.len),
+                          c->name.ptr);
+            continue;
+        }
+        add_setting(ctx, st, c->f, c->name, text, false,
+                    md_slice_of(text.ptr, 0), v, VK_TEXT, false, 0);
+    }
+    block_end(ctx, st); /* a row is an object, as a list block is */
+}
+
+/* Is the line a row of the open table? A prompt or a transcript's frame
+ * ends it (a blank line does too, earlier). */
+static bool
+table_line(struct md_parse_ctx *ctx, struct ps_state *st, const char *s,
+           size_t len, struct md_slice t)
+{
+    size_t stars = 0;
+    while (stars < t.len && t.ptr[stars] == '*')
+        stars++;
+    if (stars == t.len || strip_prompt(&t)) {
+        st->tbl.open = false;
+        return false;
+    }
+    table_row(ctx, st, s, len);
+    return true;
+}
+
 /* ---- the parser ------------------------------------------------------ */
 
 static bool
@@ -655,47 +965,64 @@ only_punct(struct md_slice t)
     return true;
 }
 
-static enum md_status
-ps_line(struct md_parse_ctx *ctx, void *state, const char *s, size_t len)
+static void
+one_line(struct md_parse_ctx *ctx, struct ps_state *st, const char *s,
+         size_t len)
 {
-    struct ps_state *st = state;
     if (md_winhttp_line(ctx, &st->w, s, len)) {
+        st->tbl.open = false;
         block_end(ctx, st);
-        return MD_OK;
+        return;
     }
     if (st->stmt_open) {
         continue_statement(ctx, st, s, len);
-        return MD_OK;
+        return;
     }
     struct md_slice t = md_slice_trim(md_slice_of(s, len));
     if (st->in_comment) {
         st->in_comment = md_slice_ifind(t, "#>") < 0;
-        return MD_OK;
+        return;
     }
     if (!t.len) {
+        st->tbl.open = false;
         block_end(ctx, st);
-        return MD_OK;
+        return;
     }
+    if (st->tbl.open && table_line(ctx, st, s, len, t))
+        return;
+    if (t.ptr[0] == '-' && table_start(ctx, st, s, len))
+        return;
     if (!st->is_cmd && md_slice_istarts(t, "<#")) {
         st->in_comment = md_slice_ifind(t, "#>") < 2;
-        return MD_OK;
+        return;
     }
     /* JSON: a line of pairs, or of braces only (the block goes on). */
     bool punct = only_punct(t);
     if ((punct || memchr(t.ptr, '"', t.len)) && json_line(ctx, st, s, len))
-        return MD_OK;
+        return;
     if (punct)
-        return MD_OK;
+        return;
     struct md_slice name;
     size_t vs, ve;
     if (list_line(s, len, &name, &vs, &ve)) {
         list_entry(ctx, st, s, len, name, vs, ve);
-        return MD_OK;
+        return;
     }
     if (wrapped_value(ctx, st, s, len))
-        return MD_OK;
+        return;
     block_end(ctx, st);
     command_line(ctx, st, s, len);
+}
+
+static enum md_status
+ps_line(struct md_parse_ctx *ctx, void *state, const char *s, size_t len)
+{
+    struct ps_state *st = state;
+    one_line(ctx, st, s, len);
+    /* A dash line on the next line would make this one a table header. */
+    md_buf_reset(&st->tbl.prev);
+    st->tbl.prev_line =
+        md_buf_add(&st->tbl.prev, s, len) == MD_OK ? ctx->line : 0;
     return MD_OK;
 }
 
@@ -710,6 +1037,9 @@ ps_begin(struct md_parse_ctx *ctx, void *state)
     st->name_ctx = md_name_contains(base, "OBMachineSetting");
     st->blk.data.max = (size_t)ctx->limits->record_bytes;
     st->stmt.max = (size_t)ctx->limits->record_bytes;
+    st->tbl.prev.max = (size_t)ctx->limits->record_bytes;
+    st->tbl.head.max = (size_t)ctx->limits->record_bytes;
+    st->tbl.masked.max = (size_t)ctx->limits->record_bytes;
     return MD_OK;
 }
 
@@ -734,6 +1064,9 @@ ps_end(struct md_parse_ctx *ctx, void *state)
     md_winhttp_end(ctx, &st->w);
     md_buf_free(&st->blk.data);
     md_buf_free(&st->stmt);
+    md_buf_free(&st->tbl.prev);
+    md_buf_free(&st->tbl.head);
+    md_buf_free(&st->tbl.masked);
     return MD_OK;
 }
 

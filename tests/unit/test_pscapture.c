@@ -1,5 +1,5 @@
-/* Tests for the pscapture parser: Get-OBMachineSetting list and JSON
- * captures, transcripts, scripts and command lines that change proxy
+/* Tests for the pscapture parser: Get-OBMachineSetting list, table and
+ * JSON captures, transcripts, scripts and command lines that change proxy
  * settings, and that no password reaches a field or an excerpt. */
 #include "testutil.h"
 
@@ -273,6 +273,7 @@ test_near_miss(void)
                   "tests/data/pscapture/near_miss.txt");
     CHECK_INT(tu_count(&r, "agent.proxy"), 0);
     CHECK_INT(r.nev, 0);
+    CHECK_INT(tu_ndiags(&r, MD_GRADE_INFO), 0); /* its tables say nothing */
     tu_free(&r);
 
     /* The same lines in a file named after the cmdlet are evidence. */
@@ -283,6 +284,185 @@ test_near_miss(void)
     parse_str(&r, "x.txt", "ProxyServer : http://p\nProxyPort : 80\n\n"
                            "ProxyServer : http://q\n");
     CHECK_INT(tu_count(&r, "agent.proxy"), 2);
+    tu_free(&r);
+}
+
+/* The first diagnostic whose message contains part, or NULL. */
+static const struct md_diag *
+diag_with(const struct tu_run *r, const char *part)
+{
+    for (const struct md_input *in = r->b.inputs; in; in = in->next)
+        for (const struct md_diag *d = in->diags; d; d = d->next)
+            if (d->msg && strstr(d->msg, part))
+                return d;
+    return NULL;
+}
+
+static void
+test_table_form(void)
+{
+    struct tu_run r;
+    tu_parse_file(&r, NULL,
+                  "tests/data/pscapture/Get-OBMachineSetting_table.txt");
+    CHECK_STR(r.b.inputs->type, "pscapture");
+    CHECK_STR(r.b.inputs->encoding, "utf-16le");
+    /* The same records as the list form, on the row's line. */
+    CHECK_INT(tu_count(&r, "agent.proxy"), 4);
+    const struct md_evidence *ev = agent(&r, "enabled");
+    CHECK_INT(tu_int(ev, "value"), 1);
+    CHECK_STR(ev ? ev->name : NULL, "Enabled");
+    ev = agent(&r, "server");
+    CHECK_STR(tu_str(&r, ev, "value"), "http://10.0.0.5");
+    CHECK_STR(tu_str(&r, ev, "origin"), "get-obmachinesetting");
+    CHECK_STR(ev ? ev->name : NULL, "ProxyServer");
+    CHECK_INT(ev ? ev->line : 0, 5);
+    CHECK_STR(ev ? ev->text : NULL,
+              "True http://10.0.0.5               8080 CONTOSO\\svc-mars");
+    ev = agent(&r, "port");
+    CHECK_INT(tu_int(ev, "value"), 8080);
+    CHECK_INT(ev ? ev->line : 0, 5);
+    CHECK_STR(tu_str(&r, agent(&r, "user"), "value"), "CONTOSO\\svc-mars");
+    CHECK_INT(tu_ndiags(&r, MD_GRADE_INFO), 0);
+    tu_free(&r);
+
+    /* Without the cmdlet's name or prompt, server and port are enough, as
+     * in the list form; a table ends at a blank line. */
+    parse_str(&r, "x.txt",
+              "ProxyServer          ProxyPort\n"
+              "-----------          ---------\n"
+              "http://p.contoso.com      3128\n"
+              "\n"
+              "http://q.contoso.com      3128\n");
+    CHECK_INT(tu_count(&r, "agent.proxy"), 2);
+    CHECK(tu_find_str(&r, "agent.proxy", "value", "http://q.contoso.com") ==
+          NULL);
+    tu_free(&r);
+}
+
+static void
+test_table_cut(void)
+{
+    struct tu_run r;
+    /* A server cut by Format-Table is no server; the row's other
+     * columns count. */
+    parse_str(&r, "Get-OBMachineSetting.txt",
+              "Enabled ProxyServer                    ProxyPort "
+              "ProxyUserName\n"
+              "------- -----------                    --------- "
+              "-------------\n"
+              "   True http://proxy01.corp.contoso...      8080 "
+              "CONTOSO\\svc-mars\n");
+    CHECK(agent(&r, "server") == NULL);
+    CHECK_INT(tu_count(&r, "agent.proxy"), 3);
+    CHECK_INT(tu_int(agent(&r, "port"), "value"), 8080);
+    CHECK_INT(tu_ndiags(&r, MD_GRADE_WARN), 1);
+    const struct md_diag *d = diag_with(&r, "cut by Format-Table");
+    CHECK(d && d->grade == MD_GRADE_WARN);
+    CHECK_INT(d ? d->line : 0, 3);
+    CHECK(d && strstr(d->msg, "'ProxyServer'"));
+    tu_free(&r);
+
+    /* PowerShell 7 cuts with U+2026. */
+    parse_str(&r, "Get-OBMachineSetting.txt",
+              "Enabled ProxyServer                    ProxyPort\n"
+              "------- -----------                    ---------\n"
+              "   True http://proxy02.corp.contoso.c\xE2\x80\xA6      3128\n");
+    CHECK(agent(&r, "server") == NULL);
+    CHECK_INT(tu_int(agent(&r, "port"), "value"), 3128);
+    CHECK_INT(tu_ndiags(&r, MD_GRADE_WARN), 1);
+    tu_free(&r);
+
+    /* A cut ProxySetting keeps its whole pairs; a cut label is said. */
+    parse_str(&r, "x.txt",
+              "ProxySetting                                            "
+              "ThrottlingSetting ProxyUs...       MachineId\n"
+              "------------                                            "
+              "----------------- ----------       ---------\n"
+              "@{Enabled=True; ProxyServer=http://10.0.0.5; ProxyPo... "
+              "Microsoft.Inte... CONTOSO\\svc-mars 6c1f0b2e\n");
+    CHECK_INT(tu_count(&r, "agent.proxy"), 2);
+    CHECK_STR(tu_str(&r, agent(&r, "server"), "value"), "http://10.0.0.5");
+    CHECK_INT(tu_int(agent(&r, "enabled"), "value"), 1);
+    CHECK(agent(&r, "port") == NULL);
+    CHECK(diag_with(&r, "'ProxySetting' cut by Format-Table") != NULL);
+    d = diag_with(&r, "label 'ProxyUs...'");
+    CHECK_INT(d ? d->line : 0, 1);
+    CHECK_INT(tu_ndiags(&r, MD_GRADE_WARN), 2);
+    tu_free(&r);
+}
+
+static void
+test_table_columns(void)
+{
+    struct tu_run r;
+    /* Unknown columns around known ones, a name in UTF-8 (columns are
+     * characters, not bytes), a right-aligned value wider than its label
+     * ("Id"), values wider than theirs, and a password. */
+    parse_str(&r, "Get-OBMachineSetting.txt",
+              "Name           ProxyServer              ProxyPort    Id "
+              "ProxyPassword ProxyUserName    Notes\n"
+              "----           -----------              ---------    -- "
+              "------------- -------------    -----\n"
+              "B\xC3\xBCroserver-\xC3\xA4\xC3\xB6\xC3\xBC "
+              "http://proxy.contoso.com      3128 12345 Pa55w0rd!x    "
+              "CONTOSO\\svc-mars two words\n");
+    CHECK_INT(tu_count(&r, "agent.proxy"), 4);
+    CHECK_STR(tu_str(&r, agent(&r, "server"), "value"),
+              "http://proxy.contoso.com");
+    CHECK_INT(tu_int(agent(&r, "port"), "value"), 3128);
+    CHECK_STR(tu_str(&r, agent(&r, "user"), "value"), "CONTOSO\\svc-mars");
+    const struct md_evidence *ev = agent(&r, "password");
+    CHECK(is_secret(ev, "value", 10));
+    CHECK(ev && ev->text && strstr(ev->text, "12345 ********    CONTOSO"));
+    check_no_leak(&r, "Pa55w0rd");
+    CHECK_INT(tu_ndiags(&r, MD_GRADE_INFO), 0);
+    tu_free(&r);
+
+    /* Spaces collapsed (pasted into a mail): the values cross the
+     * columns, which is said rather than guessed. */
+    parse_str(&r, "Get-OBMachineSetting.txt",
+              "Enabled ProxyServer ProxyPort ProxyUserName\n"
+              "------- ----------- --------- -------------\n"
+              "True http://10.0.0.5 8080 CONTOSO\\svc-mars\n");
+    CHECK_INT(tu_count(&r, "agent.proxy"), 0);
+    const struct md_diag *d = diag_with(&r, "does not fit the columns");
+    CHECK(d && d->grade == MD_GRADE_WARN);
+    CHECK_INT(d ? d->line : 0, 3);
+    CHECK(d && strstr(d->msg, "header at line 1"));
+    tu_free(&r);
+}
+
+static void
+test_table_transcript(void)
+{
+    struct tu_run r;
+    /* After a prompt, with no blank line; the next prompt ends the table,
+     * and Get-NetAdapterBinding's Enabled is not the agent's. */
+    parse_str(&r, "PowerShell_transcript.SRV01.x.txt",
+              "**********************\n"
+              "Windows PowerShell transcript start\n"
+              "**********************\n"
+              "PS C:\\Users\\admin> Get-OBMachineSetting | Select-Object "
+              "-ExpandProperty ProxySetting | ft\n"
+              "\n"
+              "Enabled ProxyServer     ProxyPort ProxyUserName\n"
+              "------- -----------     --------- -------------\n"
+              "   True http://10.0.0.5      8080 CONTOSO\\svc-mars\n"
+              "PS C:\\Users\\admin> Get-NetAdapterBinding -ComponentID "
+              "ms_tcpip6 | ft Name, Enabled\n"
+              "Name     Enabled\n"
+              "----     -------\n"
+              "Ethernet    True\n"
+              "\n"
+              "PS C:\\Users\\admin> Stop-Transcript\n"
+              "**********************\n");
+    CHECK_INT(tu_count(&r, "agent.proxy"), 4);
+    const struct md_evidence *ev = agent(&r, "enabled");
+    CHECK_INT(ev ? ev->line : 0, 8);
+    CHECK_INT(tu_int(ev, "value"), 1);
+    CHECK_INT(tu_int(agent(&r, "port"), "value"), 8080);
+    CHECK_INT(r.nev, 4);
+    CHECK_INT(tu_ndiags(&r, MD_GRADE_INFO), 0);
     tu_free(&r);
 }
 
@@ -450,7 +630,9 @@ main(void)
         TU_TEST(test_script),          TU_TEST(test_near_miss),
         TU_TEST(test_set_ob_forms),    TU_TEST(test_installer_forms),
         TU_TEST(test_reg_forms),       TU_TEST(test_cut_statement),
-        TU_TEST(test_bids),
+        TU_TEST(test_bids),            TU_TEST(test_table_form),
+        TU_TEST(test_table_cut),       TU_TEST(test_table_columns),
+        TU_TEST(test_table_transcript),
     };
     return tu_main(tests, sizeof tests / sizeof tests[0]);
 }

@@ -29,6 +29,17 @@ BypassUrls    : {*.contoso.com;*.backup.windowsazure.com;
 
 """, "utf-16-le", b"\xff\xfe")
 
+# The same object as a table (Format-Table, or the default view): dash runs
+# as wide as the labels, the number and the boolean right-aligned.
+write("Get-OBMachineSetting_table.txt", """
+PS C:\\Windows\\system32> (Get-OBMachineSetting).ProxySetting
+Enabled ProxyServer               ProxyPort ProxyUserName
+------- -----------               --------- -------------
+   True http://10.0.0.5               8080 CONTOSO\\svc-mars
+
+
+""", "utf-16-le", b"\xff\xfe")
+
 # Get-OBMachineSetting | ConvertTo-Json (5.1 escapes <, >, ', & as \\uXXXX).
 write("Get-OBMachineSetting.json", """{
     "ProxySetting":  {
@@ -151,5 +162,24 @@ ProxyServer   : proxy.contoso.com:8080
 ProxyOverride : <local>
 
 PS C:\\> # Set-OBMachineSetting -NoProxy
+
+PS C:\\> Get-Service obengine, wuauserv | Format-Table Status, Name, DisplayName
+
+Status  Name     DisplayName
+------  ----     -----------
+Running obengine Microsoft Azure Recovery Services Agent
+Stopped wuauserv Windows Update
+
+PS C:\\> Get-ScheduledTask -TaskName 'Microsoft-OnlineBackup' | ft TaskName, State, Enabled
+
+TaskName               State Enabled
+--------               ----- -------
+Microsoft-OnlineBackup Ready    True
+
+PS C:\\> Get-ItemProperty 'HKCU:\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings' | ft Proxy*
+
+ProxyEnable ProxyServer            ProxyOverride
+----------- -----------            -------------
+          1 proxy.contoso.com:8080 <local>
 
 """)
