@@ -365,6 +365,20 @@ rule('MP011', 'near-miss', H, complete(
                                   '*.privatelink.jpe.backup.windowsazure.com;<local>',
                          flags=0x03, saved=True),
     log=healthy_log(session_id(H), pid='1E11')))
+# fire: "bypass everything" ('*'), and a wildcard between labels that
+# covers the storage endpoints ('*.core.*').
+H = 'SQL114'
+rule('MP011', 'fire', H, complete(
+    H, system=system_reg('S-1-5-18', counter=16, enable=1, server=PROXY,
+                         override='*.contoso.local;*;<local>',
+                         flags=0x03, saved=True),
+    log=healthy_log(session_id(H), pid='2E14')))
+H = 'SQL115'
+rule('MP011', 'fire', H, complete(
+    H, system=system_reg('S-1-5-18', counter=17, enable=1, server=PROXY,
+                         override='*.contoso.local;*.core.*;<local>',
+                         flags=0x03, saved=True),
+    log=healthy_log(session_id(H), pid='2E15')))
 
 # ---- MP012 https-missing-in-per-protocol-proxy ------------------------------
 H = 'FS121'
