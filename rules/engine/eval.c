@@ -416,12 +416,51 @@ val_equal(const struct val *a, const struct val *b)
     return a->i == b->i;
 }
 
+/* The entry of a WinINet proxy list the agent's HTTPS traffic takes:
+ * of "p:8080;" or "http=a:80;https=b:3128" (entries split by ';'), the
+ * https= one, else the first without a scheme=; NULL when there is none
+ * (http= and ftp= only: HTTPS goes direct). A URL without ';' is one
+ * entry, whatever '=' its query holds. */
+static const char *
+https_entry(const char *s, size_t len, size_t *elen)
+{
+    if (!memchr(s, ';', len) &&
+        (!memchr(s, '=', len) ||
+         md_slice_ifind(md_slice_of(s, len), "://") >= 0)) {
+        *elen = len;
+        return s;
+    }
+    const char *plain = NULL;
+    size_t plen = 0;
+    for (size_t i = 0, next; i < len; i = next) {
+        const char *semi = memchr(s + i, ';', len - i);
+        size_t e = semi ? (size_t)(semi - s) : len;
+        next = e + 1;
+        while (i < e && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        const char *eq = memchr(s + i, '=', e - i);
+        if (eq && eq - (s + i) == 5 && md_strncasecmp(s + i, "https", 5) == 0) {
+            *elen = e - (size_t)(eq + 1 - s);
+            return eq + 1;
+        }
+        if (!eq && e > i && !plain) {
+            plain = s + i;
+            plen = e - i;
+        }
+    }
+    *elen = plen;
+    return plain;
+}
+
 /* Host and port of "scheme://user:pw@host:port/path", "host:port",
- * "[v6]:port" or a bare host. */
+ * "[v6]:port" or a bare host; of a proxy list, of its https_entry. */
 static void
 split_url(const char *s, size_t len, struct md_slice *host,
           struct md_slice *port)
 {
+    *host = *port = md_slice_of(NULL, 0);
+    if (!(s = https_entry(s, len, &len)))
+        return;
     const char *end = s + len;
     while (s < end && (*s == ' ' || *s == '\t'))
         s++;

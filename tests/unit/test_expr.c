@@ -294,6 +294,13 @@ test_eval(void)
     CHECK_STR(value(root, "port('https://wpad/wpad.dat')"), "(null)");
     CHECK_STR(value(root, "port('proxy:http')"), "(null)");
     CHECK_STR(value(root, "host(agent.proxy.user)"), "(null)");
+    /* a WinINet proxy list: the entry HTTPS takes */
+    CHECK_STR(value(root, "port('proxy.corp:8080;')"), "8080");
+    CHECK_STR(value(root, "host('http=a:80; HTTPS=b:3128;ftp=c:21')"), "b");
+    CHECK_STR(value(root, "port('http=a:80;https=b:3128')"), "3128");
+    CHECK_STR(value(root, "host('http=a:80;ftp=c:21')"), "(null)");
+    CHECK_STR(value(root, "host('http=a:80;p:8080')"), "p");
+    CHECK_STR(value(root, "host('http://w/x.pac?a=b')"), "w");
     CHECK_STR(value(root, "lower('ÄB')"), "Äb");
     CHECK_STR(value(root, "len('Äb')"), "2");
 
