@@ -218,6 +218,9 @@ SDP_REG = r'''Windows Registry Editor Version 5.00
 [HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows Azure Backup\Setup]
 "CurrentVersion"="2.0.9250.0"
 
+[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows Azure Backup\Config]
+"ScratchLocation"="C:\\Program Files\\Microsoft Azure Recovery Services Agent\\Scratch\\"
+
 [HKEY_USERS\S-1-5-18\Software\Microsoft\Windows\CurrentVersion\Internet Settings]
 "ProxyEnable"=dword:00000001
 "ProxyServer"="proxy.fabrikam.local:3128"

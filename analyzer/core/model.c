@@ -232,6 +232,19 @@ str_fact(struct md_model *m, const char *s)
 
 /* ---- A: the agent's own proxy ------------------------------------------ */
 
+/* key is the agent's ...\Windows Azure Backup\Setup or below it. */
+static bool
+under_setup(const char *key)
+{
+    static const char setup[] = "\\Windows Azure Backup\\Setup";
+    struct md_slice k = md_slice_of(key, strlen(key));
+    long at = md_slice_ifind(k, setup);
+    if (at < 0)
+        return false;
+    char next = key[at + sizeof setup - 1];
+    return next == '\0' || next == '\\';
+}
+
 static void
 add_agent(struct md_model *m, const struct md_evidence *ev)
 {
@@ -476,7 +489,12 @@ add_reg_value(struct md_model *m, const struct md_evidence *ev)
         return;
     }
     if (md_is_agent_key(ev->key)) {
-        m->agent_data = true;
+        /* Values under \Setup alone (an export of that subkey) do not
+         * show the agent's settings: where its proxy is kept is not
+         * documented, so only an export of more of the agent's key
+         * (\Config always has values) says it has none. */
+        if (!under_setup(ev->key))
+            m->agent_data = true;
         if (key_is(ev, "\\Setup") && !md_strcasecmp(ev->name, "CurrentVersion"))
             set(m, obj(m, m->root, "agent"), "version",
                 fact_of(m, field(ev, "data")), ev, "agent.version");

@@ -164,6 +164,33 @@ test_entra_user(void)
 }
 
 static void
+test_agent_setup_only(void)
+{
+    /* An export of the agent's \\Setup subkey alone does not show its
+     * settings (unknown); with \\Config it shows there are none. */
+    static const char *const setup[] = {
+        "a.reg", REG5 "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows Azure "
+        "Backup\\Setup]\r\n\"CurrentVersion\"=\"2.0.9250.0\"\r\n",
+    };
+    struct tu_run r[1];
+    struct md_model *m = model_of(r, setup, 1);
+    CHECK_INT(i(m, "collected.agent_settings"), 0);
+    CHECK_STR(s(m, "agent.version"), "2.0.9250.0");
+    md_model_free(m);
+    tu_free(&r[0]);
+    static const char *const config[] = {
+        "a.reg", REG5 "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows Azure "
+        "Backup\\Setup]\r\n\"CurrentVersion\"=\"2.0.9250.0\"\r\n\r\n"
+        AGENT "\"ScratchLocation\"=\"C:\\\\Scratch\"\r\n",
+    };
+    m = model_of(r, config, 1);
+    CHECK_INT(i(m, "collected.agent_settings"), 1);
+    CHECK_INT(i(m, "agent.proxy.set"), 0);
+    md_model_free(m);
+    tu_free(&r[0]);
+}
+
+static void
 test_blob_over_legacy(void)
 {
     /* The binary DefaultConnectionSettings is what WinINet uses: flags
@@ -395,6 +422,7 @@ main(void)
         TU_TEST(test_per_machine),
         TU_TEST(test_per_machine_variants),
         TU_TEST(test_entra_user),
+        TU_TEST(test_agent_setup_only),
         TU_TEST(test_blob_over_legacy),
         TU_TEST(test_users_and_missing),
         TU_TEST(test_log_categories),
