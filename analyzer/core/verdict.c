@@ -258,6 +258,12 @@ md_write_verdict_json(struct md_json *j, const struct md_verdict *v,
     for (size_t i = 0; i < v->nfindings; i++)
         write_finding(j, &v->findings[i], rd);
     md_json_end_arr(j);
+    /* Only when it happened: a comparison that hit a PCRE2 limit was
+     * taken as false, so the findings may be incomplete. */
+    if (v->regex_limit) {
+        md_json_key(j, "regex_limit");
+        md_json_bool(j, true);
+    }
 
     if (v->waivers)
         write_waivers(j, v, rd);
@@ -514,6 +520,11 @@ md_write_verdict_text(FILE *f, const struct md_verdict *v,
         fprintf(f, "\n%sFindings:%s %zu error%s, %zu warning%s, %zu info\n",
                 st->bold, st->off, n[2], n[2] == 1 ? "" : "s", n[1],
                 n[1] == 1 ? "" : "s", n[0]);
+    if (v->regex_limit)
+        fprintf(f, "%sIncomplete:%s a regular expression hit a PCRE2 "
+                   "limit; the rules or signatures concerned did not match "
+                   "(see 'marsdiag limits')\n",
+                st->yellow, st->off);
     if (nsup)
         fprintf(f, "%zu finding%s suppressed by waivers (%s)\n", nsup,
                 nsup == 1 ? "" : "s",
