@@ -59,7 +59,7 @@ static const char batch_help[] =
     "                      '-' is standard output when --ndjson is set)\n"
     "  --fail-on LEVEL     exit 1 when a finding is at least LEVEL:\n"
     "                      error (default), warning, info, never\n"
-    "  --rules DIR         extra or overriding rule files (*.yml)\n"
+    "  --rules DIR         extra or overriding rule files (*.yml, *.yaml)\n"
     "  --waivers FILE      accepted findings (see 'marsdiag scan'): marked\n"
     "                      suppressed, not counted for --fail-on\n"
     "  --limit NAME=VALUE  change a limit (see 'marsdiag limits')\n"

@@ -53,7 +53,7 @@ static const char usage[] =
     "(host-3fa29c01be.example)\n"
     "  --fail-on LEVEL      scan: exit 1 when a finding is at least LEVEL:\n"
     "                       error (default), warning, info, never\n"
-    "  --rules DIR          extra or overriding rule files (*.yml)\n"
+    "  --rules DIR          extra or overriding rule files (*.yml, *.yaml)\n"
     "  --inputs             scan: also list every input read\n"
     "  --waivers FILE       scan: accepted findings (YAML), reported as\n"
     "                       suppressed, not counted for --fail-on\n"

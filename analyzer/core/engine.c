@@ -4,6 +4,7 @@
  */
 #include "marsdiag/engine.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,41 +22,61 @@ struct md_engine {
     struct md_limits lim;
 };
 
-/* Read a whole file (rule files are small; capped at 4 MiB). */
+/* Read a whole file of at most max bytes. NULL with *why NULL when
+ * there is no such file, else with *why saying what went wrong. */
 static char *
-read_file(const char *path, size_t *len)
+read_file(const char *path, uint64_t max, size_t *len, const char **why)
 {
+    *why = NULL;
     FILE *f = fopen(path, "rb");
-    if (!f)
+    if (!f) {
+        if (errno != ENOENT)
+            *why = strerror(errno);
         return NULL;
-    struct md_buf b = MD_BUF_INIT(4u << 20);
+    }
+    struct md_buf b = MD_BUF_INIT(max);
     char tmp[8192];
     size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        if (md_buf_add(&b, tmp, n) != MD_OK) {
-            md_buf_free(&b);
-            fclose(f);
-            return NULL;
-        }
+    enum md_status st = MD_OK;
+    while (st == MD_OK && (n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        st = md_buf_add(&b, tmp, n);
+    if (st != MD_OK || ferror(f)) {
+        *why = st == MD_ERR_LIMIT ? "larger than limit 'rule_file_bytes'"
+               : st != MD_OK      ? "out of memory"
+                                  : strerror(errno);
+        md_buf_free(&b);
+        fclose(f);
+        return NULL;
+    }
     fclose(f);
     *len = b.len;
     return b.ptr ? b.ptr : calloc(1, 1);
 }
 
-/* The DIR/name file if there is one, else the built-in one. */
+/* The DIR/name file if there is one, else the built-in one. NULL, after
+ * saying why, when DIR/name is there but cannot be read: falling back
+ * to the built-in file would hide that the user's was not used. */
 static char *
 pack_text(const char *dir, const char *name, char *file, size_t filelen,
-          size_t *len)
+          size_t *len, const struct md_limits *lim, md_rule_error_fn err,
+          void *user)
 {
     if (dir) {
+        const char *why;
         snprintf(file, filelen, "%s/%s", dir, name);
-        char *t = read_file(file, len);
-        if (t)
+        char *t = read_file(file, lim->rule_file_bytes, len, &why);
+        if (t || why) {
+            if (why && err)
+                err(user, file, 0, 0, why);
             return t;
+        }
     }
     const struct md_pack_file *pf = md_pack_find(name);
-    if (!pf)
+    if (!pf) {
+        if (err)
+            err(user, name, 0, 0, "not in the built-in rule pack");
         return NULL;
+    }
     snprintf(file, filelen, "rules/pack/%s", name);
     char *t = malloc(pf->len + 1);
     if (t) {
@@ -98,24 +119,17 @@ md_engine_load(const char *rules_dir, const struct md_limits *lim,
     char file[4200];
     size_t len = 0;
     char *text = pack_text(rules_dir, "precedence.yml", file, sizeof file,
-                           &len);
+                           &len, lim, err, user);
     e->prec = text ? md_precedence_load(file, text, len, lim, err, user)
                    : NULL;
-    if (!e->prec) {
-        if (!text && err)
-            err(user, "precedence.yml", 0, 0, "no precedence chain");
-        nerr++;
-    }
+    nerr += !e->prec;
     free(text);
-    text = pack_text(rules_dir, "signatures.yml", file, sizeof file, &len);
+    text = pack_text(rules_dir, "signatures.yml", file, sizeof file, &len,
+                     lim, err, user);
     size_t nsig = 0;
     e->sigs = text ? md_sigset_load(file, text, len, lim, err, user, &nsig)
                    : NULL;
-    if (!e->sigs) {
-        if (!text && err)
-            err(user, "signatures.yml", 0, 0, "no log signatures");
-        nerr++;
-    }
+    nerr += !e->sigs;
     free(text);
     if (nerr) {
         md_engine_free(e);

@@ -840,11 +840,15 @@ cmp_names(const void *x, const void *y)
     return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
+/* *.yml or *.yaml, any case, but not hidden and not the two files
+ * the engine reads on its own. */
 static bool
 is_rule_file(const char *name)
 {
-    size_t n = strlen(name);
-    return n > 4 && name[0] != '.' && strcmp(name + n - 4, ".yml") == 0 &&
+    struct md_slice s = md_slice_of(name, strlen(name));
+    return name[0] != '.' &&
+           ((s.len > 4 && md_slice_iends(s, ".yml")) ||
+            (s.len > 5 && md_slice_iends(s, ".yaml"))) &&
            strcmp(name, "precedence.yml") != 0 &&
            strcmp(name, "signatures.yml") != 0;
 }
@@ -905,8 +909,11 @@ md_ruleset_add_dir(struct md_ruleset_builder *b, const char *dir,
     }
     char **names = NULL;
     size_t n = 0, cap = 0, nerr = 0;
+    bool own = false; /* precedence.yml or signatures.yml */
     struct dirent *de;
     while ((de = readdir(d))) {
+        own |= !strcmp(de->d_name, "precedence.yml") ||
+               !strcmp(de->d_name, "signatures.yml");
         if (!is_rule_file(de->d_name))
             continue;
         if (n == cap) {
@@ -922,6 +929,10 @@ md_ruleset_add_dir(struct md_ruleset_builder *b, const char *dir,
         n++;
     }
     closedir(d);
+    if (!n && !own && err) /* a warning: the built-in pack still works */
+        err(user, dir, 0, 0,
+            "warning: no rule file (*.yml, *.yaml), precedence.yml or "
+            "signatures.yml here; only the built-in rule pack is used");
     if (n)
         qsort(names, n, sizeof *names, cmp_names);
     for (size_t i = 0; i < n; i++) {

@@ -93,8 +93,10 @@ typedef void (*md_rule_error_fn)(void *user, const char *file, unsigned line,
  * Load rules. Sources are added in order; a rule whose id was already
  * loaded replaces the earlier one (so --rules DIR overrides the built-in
  * pack). md_ruleset_add_text adds one file's text (the built-in pack is
- * embedded as text); md_ruleset_add_dir adds every *.yml file of a folder
- * in byte order of names, except precedence.yml and signatures.yml.
+ * embedded as text); md_ruleset_add_dir adds every *.yml and *.yaml file
+ * of a folder in byte order of names, except precedence.yml and
+ * signatures.yml, and warns (through err, not counted as an error) when
+ * the folder holds none of these.
  * Errors go to err; the functions return the number of errors.
  * md_ruleset_build enforces the 'rules' limit, sorts by id and freezes
  * the set; it returns NULL when any source had errors. It always
