@@ -360,6 +360,18 @@ row_from_report(struct md_fleet *f, struct fleet_row *r,
     return row_findings(f, r, md_jget(doc, "findings"));
 }
 
+/* A report of a bundle (findings, effective_proxy) or of why it could
+ * not be read (error): a line with only a schema and a path must not
+ * count as a bundle done (--resume would never scan it again). */
+static bool
+is_whole(const struct md_jval *doc)
+{
+    const struct md_jval *fi = md_jget(doc, "findings"),
+                         *ep = md_jget(doc, "effective_proxy");
+    return md_jstr(doc, "error") || md_jstr(doc, "input.error") ||
+           (fi && fi->type == MD_J_ARR && ep && ep->type == MD_J_OBJ);
+}
+
 enum md_status
 md_fleet_add(struct md_fleet *f, const char *line, size_t len,
              const char *origin, const char **path, char *err, size_t errlen)
@@ -383,6 +395,9 @@ md_fleet_add(struct md_fleet *f, const char *line, size_t len,
         snprintf(err, errlen, "not a %s line", MD_REPORT_SCHEMA);
     } else if (!md_jstr(doc, "input.path")) {
         snprintf(err, errlen, "no input.path");
+    } else if (!is_whole(doc)) {
+        snprintf(err, errlen, "neither findings nor an error: not a whole "
+                              "report");
     } else {
         struct fleet_row *r = &f->rows[f->nrows];
         memset(r, 0, sizeof *r);

@@ -445,8 +445,18 @@ test_redaction(void)
     char *o = strict_report("0123456789", "x.zip", "11", "host-x.example", "p");
     char *numbered = strdup(
         "{\"schema\":\"marsdiag.report/1\",\"tool\":{\"redact\":"
-        "\"strict\"},\"input\":{\"path\":\"host-1.example_MARS_1.zip\"}}");
+        "\"strict\"},\"input\":{\"path\":\"host-1.example_MARS_1.zip\"},"
+        "\"effective_proxy\":{},\"findings\":[]}");
     f = md_fleet_new();
+    /* a line with a schema and a path only is not a report of a bundle
+     * (--resume would count its bundle done) */
+    static const char stub[] = "{\"schema\":\"marsdiag.report/1\","
+                               "\"input\":{\"path\":\"x.zip\"}}";
+    char why[128];
+    CHECK_INT(md_fleet_add(f, stub, strlen(stub), "s:1", NULL, why,
+                           sizeof why),
+              MD_ERR_SYNTAX);
+    CHECK(strstr(why, "not a whole report") != NULL);
     add(f, l[0], "a:1");
     add(f, l[2], "b:1");
     add(f, o, "c:1");
