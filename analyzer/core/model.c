@@ -59,6 +59,7 @@ struct md_model {
     bool log_input_engine;            /* ... and whether it is CBEngine* */
     struct md_evidence *log_copy;     /* its copy, made on first need */
     bool agent_data, engine_log, winhttp_seen;
+    const struct md_input *winhttp_input; /* of the last WinHTTP record */
     /* A defaultProxy's bypass entries come before its record (emitted at
      * its end tag): they wait here, for the same file. */
     const struct md_input *bypass_input;
@@ -728,6 +729,14 @@ inet_any(const struct inet *in)
 static void
 add_winhttp(struct md_model *m, const struct md_evidence *ev)
 {
+    /* A second netsh output in the same file (a transcript: set proxy,
+     * then show proxy; or reset) is the state after the first: it
+     * replaces it rather than conflicting with it. Other files still
+     * disagree in the open (MP019). */
+    if (m->winhttp_seen && ev->input && ev->input == m->winhttp_input)
+        md_fact_put(&m->arena, m->root, "winhttp",
+                    md_fact_new(&m->arena, MD_F_OBJ));
+    m->winhttp_input = ev->input;
     struct md_fact *w = obj(m, m->root, "winhttp");
     const struct md_field *d = field(ev, "direct"), *s = field(ev,
                                                                "proxy_server");

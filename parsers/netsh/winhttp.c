@@ -3,7 +3,8 @@
  * following domain-reference §4.1: a header "Current WinHTTP proxy
  * settings:", then either "Direct access (no proxy server)." or the two
  * lines "Proxy Server(s) : host:port" and "Bypass List : list", in English,
- * Japanese, French or German, with varying spacing and case.
+ * Japanese, French, German, Spanish, Italian or Simplified Chinese, with
+ * varying spacing and case.
  */
 #include "netsh/winhttp.h"
 
@@ -26,6 +27,18 @@ static const char ja_bypass_u8[] = "\xe3\x83\x90\xe3\x82\xa4\xe3\x83\x91"
 static const char ja_bypass_sj[] = "\x83\x6f\x83\x43\x83\x70\x83\x58";
 static const char ja_header_sj[] = "WinHTTP \x83\x76\x83\x8d\x83\x4c\x83\x56"
                                    "\x90\xdd\x92\xe8";  /* プロキシ設定 */
+/* Simplified Chinese, UTF-8 and GBK (code page 936) bytes, for the same
+ * reason. */
+static const char zh_proxy_u8[] = "\xe4\xbb\xa3\xe7\x90\x86";   /* 代理 */
+static const char zh_proxy_gbk[] = "\xb4\xfa\xc0\xed";
+static const char zh_server_u8[] = "\xe6\x9c\x8d\xe5\x8a\xa1\xe5\x99"
+                                   "\xa8";                   /* 服务器 */
+static const char zh_server_gbk[] = "\xb7\xfe\xce\xf1\xc6\xf7";
+static const char zh_bypass_u8[] = "\xe7\xbb\x95\xe8\xbf\x87"; /* 绕过 */
+static const char zh_bypass_gbk[] = "\xc8\xc6\xb9\xfd";
+static const char zh_direct_u8[] = "\xe7\x9b\xb4\xe6\x8e\xa5\xe8\xae"
+                                   "\xbf\xe9\x97\xae";     /* 直接访问 */
+static const char zh_direct_gbk[] = "\xd6\xb1\xbd\xd3\xb7\xc3\xce\xca";
 static const char colon_u8[] = "\xef\xbc\x9a";            /* full-width ： */
 static const char colon_sj[] = "\x81\x46";
 
@@ -61,7 +74,8 @@ static bool
 is_header(struct md_slice t)
 {
     if (!ihas(t, "winhttp") ||
-        !(ihas(t, "proxy") || has_ja(t, ja_proxy_u8, ja_proxy_sj)))
+        !(ihas(t, "proxy") || has_ja(t, ja_proxy_u8, ja_proxy_sj) ||
+          has_ja(t, zh_proxy_u8, zh_proxy_gbk)))
         return false;
     /* The command line itself ("netsh winhttp show proxy") has no colon. */
     return ends_with(t, ":") || ends_with(t, colon_u8) ||
@@ -74,7 +88,8 @@ is_direct(struct md_slice t)
     /* "Direct access (no proxy server).", "Accès direct (pas de serveur
      * proxy).", "Direkter Zugriff (kein Proxyserver)." */
     return ((ihas(t, "direct") || ihas(t, "direkt")) && ihas(t, "proxy")) ||
-           has_ja(t, ja_direct_u8, ja_direct_sj);
+           has_ja(t, ja_direct_u8, ja_direct_sj) ||
+           has_ja(t, zh_direct_u8, zh_direct_gbk);
 }
 
 /* Offset of the first label separator and its length; -1 if none. The
@@ -109,13 +124,18 @@ label_of(struct md_slice l)
 {
     if (l.len > MAX_LABEL)
         return LABEL_NONE;
-    /* "Bypass List", "Liste de contournement", "Umgehungsliste" */
+    /* "Bypass List", "Liste de contournement", "Umgehungsliste", "Lista
+     * de omisión", "Elenco di esclusione", 绕过列表 */
     if (ihas(l, "bypass") || ihas(l, "contournement") ||
-        ihas(l, "umgehung") || has_ja(l, ja_bypass_u8, ja_bypass_sj))
+        ihas(l, "umgehung") || ihas(l, "omisi") || ihas(l, "esclusion") ||
+        has_ja(l, ja_bypass_u8, ja_bypass_sj) ||
+        has_ja(l, zh_bypass_u8, zh_bypass_gbk))
         return LABEL_BYPASS;
-    /* "Proxy Server(s)", "Serveur(s) proxy", "Proxyserver" */
+    /* "Proxy Server(s)", "Serveur(s) proxy", "Proxyserver", "Servidores
+     * proxy", 代理服务器 */
     if ((ihas(l, "proxy") && ihas(l, "serv")) ||
-        has_ja(l, ja_server_u8, ja_server_sj))
+        has_ja(l, ja_server_u8, ja_server_sj) ||
+        has_ja(l, zh_server_u8, zh_server_gbk))
         return LABEL_SERVER;
     return LABEL_NONE;
 }

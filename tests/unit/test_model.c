@@ -191,6 +191,30 @@ test_agent_setup_only(void)
 }
 
 static void
+test_winhttp_later_output(void)
+{
+    /* Two netsh outputs in one transcript: the later is the state now;
+     * no conflict between them. */
+    static const char *const caps[] = {
+        "transcript.txt",
+        "PS C:\\> netsh winhttp set proxy old.proxy:8080\r\n\r\n"
+        "Current WinHTTP proxy settings:\r\n\r\n"
+        "    Proxy Server(s) :  old.proxy:8080\r\n"
+        "    Bypass List     :  (none)\r\n\r\n"
+        "PS C:\\> netsh winhttp reset proxy\r\n\r\n"
+        "Current WinHTTP proxy settings:\r\n\r\n"
+        "    Direct access (no proxy server).\r\n\r\n",
+    };
+    struct tu_run r[1];
+    struct md_model *m = model_of(r, caps, 1);
+    CHECK_INT(i(m, "winhttp.direct"), 1);
+    CHECK_STR(s(m, "winhttp.server"), "(none)");
+    CHECK(f(m, "conflicts") == NULL);
+    md_model_free(m);
+    tu_free(&r[0]);
+}
+
+static void
 test_blob_over_legacy(void)
 {
     /* The binary DefaultConnectionSettings is what WinINet uses: flags
@@ -423,6 +447,7 @@ main(void)
         TU_TEST(test_per_machine_variants),
         TU_TEST(test_entra_user),
         TU_TEST(test_agent_setup_only),
+        TU_TEST(test_winhttp_later_output),
         TU_TEST(test_blob_over_legacy),
         TU_TEST(test_users_and_missing),
         TU_TEST(test_log_categories),

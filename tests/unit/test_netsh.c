@@ -131,6 +131,42 @@ test_german(void)
     tu_free(&r);
 }
 
+/* Spanish as cmd.exe redirects it (code page 850: "omisi\xa2n"), and
+ * Simplified Chinese in GBK (code page 936) and in UTF-8. */
+static void
+test_spanish_chinese(void)
+{
+    static const char es_proxy[] =
+        "\r\nConfiguraci\xa2n actual de proxy de WinHTTP:\r\n\r\n"
+        "    Servidores proxy:  proxy.fabrikam.es:8080\r\n"
+        "    Lista de omisi\xa2n:  <local>\r\n";
+    struct tu_run r;
+    tu_parse(&r, NULL, "x.txt", es_proxy, sizeof es_proxy - 1);
+    check_proxy(&r, tu_find(&r, "winhttp.proxy", 0), "proxy.fabrikam.es:8080",
+                "<local>");
+    CHECK_INT(tu_ndiags(&r, MD_GRADE_WARN), 0);
+    tu_free(&r);
+
+    static const char zh_gbk[] =
+        "\r\n\xb5\xb1\xc7\xb0\xb5\xc4 WinHTTP \xb4\xfa\xc0\xed\xb7\xfe"
+        "\xce\xf1\xc6\xf7\xc9\xe8\xd6\xc3:\r\n\r\n"
+        "    \xb4\xfa\xc0\xed\xb7\xfe\xce\xf1\xc6\xf7:  p.contoso.cn:8080\r\n"
+        "    \xc8\xc6\xb9\xfd\xc1\xd0\xb1\xed     :  (\xce\xde)\r\n";
+    tu_parse(&r, NULL, "x.txt", zh_gbk, sizeof zh_gbk - 1);
+    check_proxy(&r, tu_find(&r, "winhttp.proxy", 0), "p.contoso.cn:8080", "");
+    tu_free(&r);
+
+    static const char zh_u8_direct[] =
+        "\xe5\xbd\x93\xe5\x89\x8d\xe7\x9a\x84 WinHTTP \xe4\xbb\xa3\xe7"
+        "\x90\x86\xe6\x9c\x8d\xe5\x8a\xa1\xe5\x99\xa8\xe8\xae\xbe\xe7\xbd"
+        "\xae:\n\n    \xe7\x9b\xb4\xe6\x8e\xa5\xe8\xae\xbf\xe9\x97\xae"
+        "(\xe6\xb2\xa1\xe6\x9c\x89\xe4\xbb\xa3\xe7\x90\x86\xe6\x9c\x8d"
+        "\xe5\x8a\xa1\xe5\x99\xa8)\xe3\x80\x82\n";
+    tu_parse(&r, NULL, "x.txt", zh_u8_direct, sizeof zh_u8_direct - 1);
+    check_direct(&r, tu_find(&r, "winhttp.proxy", 0));
+    tu_free(&r);
+}
+
 static void
 test_embedded(void)
 {
@@ -208,6 +244,7 @@ main(void)
         TU_TEST(test_english_direct), TU_TEST(test_english_proxy),
         TU_TEST(test_japanese_utf16), TU_TEST(test_japanese_sjis),
         TU_TEST(test_french),         TU_TEST(test_german),
+        TU_TEST(test_spanish_chinese),
         TU_TEST(test_embedded),       TU_TEST(test_truncated),
         TU_TEST(test_lenient_spacing), TU_TEST(test_bids),
     };
