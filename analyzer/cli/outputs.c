@@ -45,6 +45,15 @@ cli_outputs_add(struct cli_outputs *outs, const char *arg)
     int fmt = cli_format_find(arg, (size_t)(colon - arg));
     if (fmt < 0)
         return false;
+    /* '-' is standard output elsewhere (batch --summary FMT:-, @-), and
+     * here it would have made a file named '-'; standard output already
+     * gets --format. */
+    if (!strcmp(colon + 1, "-")) {
+        cli_error("--output %.*s:- : standard output gets --format; use "
+                  "--format %.*s for it",
+                  (int)(colon - arg), arg, (int)(colon - arg), arg);
+        return false;
+    }
     outs->o[outs->n++] = (struct cli_output){(enum cli_format)fmt, colon + 1};
     return true;
 }
