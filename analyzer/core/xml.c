@@ -149,7 +149,7 @@ on_start(void *u, const xmlChar *local, const xmlChar *prefix,
     struct md_xml_elem e = {
         .name = (const char *)local,
         .ns = (const char *)uri,
-        .depth = ++x->depth,
+        .depth = x->depth + 1,
         .x = x,
         .nattrs = nattrs,
         .attrs = (const char *const *)attrs,
@@ -178,7 +178,11 @@ on_start(void *u, const xmlChar *local, const xmlChar *prefix,
         x->open = p;
         x->open_cap = cap;
     }
+    /* Counted only once its name is kept: finishing reads open[depth-1]
+     * for the "not closed" message, also after a stop in here (a stop
+     * during md_xml_finish's last push left that slot unset). */
     x->open[e.depth - 1] = (struct open_elem){e.name, e.line};
+    x->depth = e.depth;
     if (x->h->start)
         x->h->start(x->user, &e);
 }
@@ -494,14 +498,16 @@ md_xml_finish(struct md_xml *x)
     }
     push(x, NULL, 0, true);
     x->finishing = false;
-    unsigned open = x->depth;
-    if (x->wrap_state == WRAP_ON && open)
-        open--;
     /* Lines as the pipeline counts them: a final newline ends the last
      * line, it does not start another. */
     uint64_t nlines = x->line - (x->last_nl && x->line > 1);
     if (x->fed && nlines > x->ctx->input->lines)
         x->ctx->input->lines = nlines;
+    if (x->stop != MD_OK) /* said by the handler that stopped */
+        return status_of(x);
+    unsigned open = x->depth;
+    if (x->wrap_state == WRAP_ON && open)
+        open--;
     if (open) {
         const struct open_elem *in = &x->open[x->depth - 1];
         md_parse_diag_at(x->ctx, x->line, MD_GRADE_FAILED, MD_ERR_TRUNCATED,
