@@ -1273,9 +1273,9 @@ def write_case(out, name, c):
 
 
 def main(argv):
-    if len(argv) < 2:
+    if len(argv) < 2 or argv[1].startswith('-'):
         print('usage: make.py OUTDIR [CASE...]', file=sys.stderr)
-        return 2
+        return 0 if argv[1:2] in (['-h'], ['--help']) else 2
     out = argv[1]
     names = argv[2:] or list(CASES)
     for n in names:
