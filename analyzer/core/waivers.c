@@ -266,7 +266,7 @@ add_entry(struct loader *L, const yaml_mark_t *at, struct field *f)
     if (ex->s && !md_waiver_date_parse(ex->s, ex->len, &day))
         LOAD_ERR(L, &ex->val,
                  "bad date '%s' for 'expires' (YYYY-MM-DD, a real "
-                 "date)",
+                 "date, 1970 or later)",
                  md_yamlerr_shown(ex->s, ex->len, buf, sizeof buf));
     if (L->errs.nerr != before)
         return;
