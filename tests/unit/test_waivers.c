@@ -164,7 +164,7 @@ test_errors(void)
               "x.yml:4:13: 'reason' is empty: say why the finding is "
               "accepted\n"
               "x.yml:5:14: bad date '2027-02-29' for 'expires' (YYYY-MM-DD, a "
-              "real date)\n");
+              "real date, 1970 or later)\n");
     CHECK_STR(load_errors("waivers:\n"
                           "  - rule: NOPE\n"
                           "    bundle: 6e35\n"
@@ -175,13 +175,13 @@ test_errors(void)
               "sha256sum prints for the bundle file\n"
               "x.yml:4:13: 'reason' must be a string, not a list\n"
               "x.yml:5:14: bad date '31/03/2027' for 'expires' (YYYY-MM-DD, a "
-              "real date)\n");
+              "real date, 1970 or later)\n");
     /* an error in one entry does not hide the next one's */
     CHECK_STR(load_errors("waivers:\n"
                           "  - {rule: MP001, host: a, reason: r, expires: x}\n"
                           "  - {rule: MP001, host: b, reason: r}\n"),
               "x.yml:2:48: bad date 'x' for 'expires' (YYYY-MM-DD, a real "
-              "date)\n"
+              "date, 1970 or later)\n"
               "x.yml:3:5: missing required key 'expires'\n");
 }
 
