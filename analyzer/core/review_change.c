@@ -12,7 +12,10 @@
  * Set-ItemProperty) is written out as a one-value .reg document and read
  * by the reg parser, so that a registry write means the same whichever
  * way it is written (blobs decoded, agent values recognised by name), and
- * the resulting records cite the script's line.
+ * the resulting records cite the script's line. A PowerShell script is
+ * read whole first (review_ps.c: here-strings, passwords in variables,
+ * splatted hashtables); a statement the parser did not read whole is not
+ * applied; a file of which nothing is understood is no change to review.
  */
 #include "review_int.h"
 
@@ -826,6 +829,27 @@ fstr(struct md_change *c, const struct md_evidence *ev, const char *name)
                                     : NULL;
 }
 
+/* Read text with parser p (into b, which the caller frees) as if it were
+ * the change file's statement ev: the records, in k, cite ev's line and
+ * excerpt. */
+static void
+read_as(struct md_change *c, const struct md_parser *p, const char *name,
+        const char *text, size_t len, const struct md_evidence *ev,
+        const struct md_limits *lim, struct md_bundle *b, struct collect *k)
+{
+    md_bundle_init(b, name);
+    *k = (struct collect){.c = c, .max = (size_t)lim->change_records};
+    struct md_scan_opts so = {
+        .limits = *lim, .on_evidence = collect, .user = k};
+    md_parse_memory(b, p, name, text ? text : "", len, 0, &so);
+    for (size_t i = 0; i < k->n; i++) {
+        k->v[i]->input = ev->input;
+        k->v[i]->line = ev->line;
+        k->v[i]->text = ev->text;
+        k->v[i]->text_len = ev->text_len;
+    }
+}
+
 /* Read the .reg document text with the reg parser, as if it were the
  * script's statement ev. */
 static void
@@ -833,19 +857,11 @@ reg_document(struct md_change *c, const struct md_evidence *ev,
              const struct md_buf *doc, const struct md_limits *lim)
 {
     struct md_bundle b;
-    md_bundle_init(&b, "change.reg");
-    struct collect k = {.c = c, .max = (size_t)lim->change_records};
-    struct md_scan_opts so = {
-        .limits = *lim, .on_evidence = collect, .user = &k};
-    md_parse_memory(&b, md_parser_find("reg"), "change.reg", doc->ptr, doc->len,
-                    0, &so);
-    for (size_t i = 0; i < k.n; i++) {
-        k.v[i]->input = ev->input;
-        k.v[i]->line = ev->line;
-        k.v[i]->text = ev->text;
-        k.v[i]->text_len = ev->text_len;
+    struct collect k;
+    read_as(c, md_parser_find("reg"), "change.reg", doc->ptr, doc->len, ev, lim,
+            &b, &k);
+    for (size_t i = 0; i < k.n; i++)
         reg_record(c, k.v[i], false);
-    }
     free(k.v);
     md_bundle_free(&b);
 }
@@ -968,6 +984,17 @@ unknown_value(const struct md_evidence *ev, const char *const *names, size_t n)
     return NULL;
 }
 
+/* ev is not applied: it uses unk, a variable or expression. */
+static void
+skip_unknown(struct md_change *c, const struct md_evidence *ev,
+             const struct md_field *unk)
+{
+    skip_record(c, ev, false,
+                md_arena_printf(&c->arena,
+                                "uses %.*s, whose value is not known offline",
+                                (int)(unk->len > 64 ? 64 : unk->len), unk->s));
+}
+
 static void
 agent_record(struct md_change *c, const struct md_evidence *at,
              const char *field, const struct md_field *value)
@@ -988,12 +1015,7 @@ script_agent(struct md_change *c, const struct md_evidence *ev)
     static const char *const plain[] = {"server", "port", "user", "bypass"};
     const struct md_field *unk = unknown_value(ev, plain, 4);
     if (unk) {
-        skip_record(c, ev, false,
-                    md_arena_printf(&c->arena,
-                                    "uses %.*s, whose value is "
-                                    "not known offline",
-                                    (int)(unk->len > 64 ? 64 : unk->len),
-                                    unk->s));
+        skip_unknown(c, ev, unk);
         return;
     }
     const struct md_field *np = md_ev_field(ev, "no_proxy");
@@ -1049,12 +1071,7 @@ script_winhttp(struct md_change *c, const struct md_evidence *ev)
     static const char *const names[] = {"proxy_server", "bypass"};
     const struct md_field *unk = reset ? NULL : unknown_value(ev, names, 2);
     if (unk) {
-        skip_record(c, ev, false,
-                    md_arena_printf(&c->arena,
-                                    "uses %.*s, whose value is "
-                                    "not known offline",
-                                    (int)(unk->len > 64 ? 64 : unk->len),
-                                    unk->s));
+        skip_unknown(c, ev, unk);
         return;
     }
     struct md_evidence *r = md_rec_new(&c->arena, "winhttp.proxy", ev);
@@ -1093,6 +1110,186 @@ script_record(struct md_change *c, const struct md_evidence *ev,
                     "output of a command (a capture of the "
                     "settings), not a change");
     }
+}
+
+/* The next splat in s[*i..len) (@name at a word's start, outside quotes):
+ * its name at s[*from..*from + *n). */
+static bool
+next_splat(const char *s, size_t len, size_t *i, size_t *from, size_t *n)
+{
+    char q = 0;
+    for (size_t k = *i; k < len; k++) {
+        char ch = s[k];
+        if (q) {
+            q = ch == q ? 0 : q;
+            continue;
+        }
+        if (ch == '\'' || ch == '"') {
+            q = ch;
+            continue;
+        }
+        if (ch != '@' || (k > 0 && !strchr(" \t\n", s[k - 1])))
+            continue;
+        size_t e = k + 1;
+        while (e < len && (s[e] == '_' || (s[e] >= '0' && s[e] <= '9') ||
+                           ((s[e] | 0x20) >= 'a' && (s[e] | 0x20) <= 'z')))
+            e++;
+        if (e == k + 1)
+            continue;
+        *from = k + 1;
+        *n = e - k - 1;
+        *i = e;
+        return true;
+    }
+    return false;
+}
+
+/* The first warning the parser gave of b, copied to c's arena, or NULL. */
+static const char *
+first_warning(struct md_change *c, const struct md_bundle *b)
+{
+    for (const struct md_input *in = b->inputs; in; in = in->next)
+        for (const struct md_diag *d = in->diags; d; d = d->next)
+            if (d->grade >= MD_GRADE_WARN)
+                return md_arena_strdup(&c->arena, d->msg);
+    return NULL;
+}
+
+/*
+ * A statement that splats a hashtable (Set-OBMachineSetting @p) is read
+ * again with the hashtable's pairs in its place, as PowerShell passes
+ * them; when they are not known (no hashtable literal assigned before it,
+ * one changed since, a value that is an expression) it is not applied.
+ * True when ev was handled here.
+ */
+static bool
+splat_record(struct md_change *c, const struct md_evidence *ev,
+             const struct md_ps_script *ps, const struct md_limits *lim)
+{
+    size_t i = 0, from, n, done = 0;
+    if (!ev->text ||
+        !(kind_is(ev, "change.agent_proxy") || kind_is(ev, "change.winhttp") ||
+          kind_is(ev, "change.reg") ||
+          (kind_is(ev, "change.statement") &&
+           str_field_is(ev, "status", "not_understood"))))
+        return false;
+    if (!next_splat(ev->text, ev->text_len, &i, &from, &n))
+        return false;
+    struct md_buf stmt = MD_BUF_INIT((size_t)lim->record_bytes);
+    for (i = 0; next_splat(ev->text, ev->text_len, &i, &from, &n);) {
+        const char *why = NULL;
+        const char *args =
+            md_ps_splat(ps, &c->arena, ev->text + from, n, ev->line, &why);
+        if (!args) {
+            skip_record(c, ev, false,
+                        md_arena_printf(&c->arena,
+                                        "splatted arguments (@%.*s) are not "
+                                        "followed: %s",
+                                        (int)(n > 64 ? 64 : n), ev->text + from,
+                                        why ? why : "not known"));
+            md_buf_free(&stmt);
+            return true;
+        }
+        md_buf_add(&stmt, ev->text + done, from - 1 - done);
+        md_buf_adds(&stmt, args);
+        done = from + n;
+    }
+    md_buf_add(&stmt, ev->text + done, ev->text_len - done);
+    for (size_t k = 0; k < stmt.len; k++)
+        if (stmt.ptr[k] == '\n' || stmt.ptr[k] == '\r')
+            stmt.ptr[k] = ' '; /* one statement, whatever its lines */
+    struct md_bundle b;
+    struct collect k;
+    read_as(c, &md_parser_pscapture_changes, "splat.ps1", stmt.ptr, stmt.len,
+            ev, lim, &b, &k);
+    const char *warn = first_warning(c, &b);
+    if (warn)
+        skip_record(c, ev, false, warn);
+    for (size_t j = 0; !warn && j < k.n; j++)
+        script_record(c, k.v[j], lim);
+    free(k.v);
+    md_bundle_free(&b);
+    md_buf_free(&stmt);
+    return true;
+}
+
+/* Did the parser warn about ev's line (a statement cut at a limit, the
+ * rest of its arguments ignored, a continued one the file ends)? Then it
+ * was not read whole, and applying part of it would mislead: the warning
+ * is listed as not understood instead. In a .reg file, a value cut at a
+ * limit. */
+static bool
+read_in_part(const struct md_change *c, const struct md_evidence *ev,
+             bool script)
+{
+    if (script ? strncmp(ev->kind, "change.", 7) != 0
+               : kind_is(ev, "secret.plaintext"))
+        return false;
+    for (const struct md_input *in = c->file.inputs; in; in = in->next)
+        for (const struct md_diag *d = in->diags; d; d = d->next)
+            if (d->grade >= MD_GRADE_WARN && d->line == ev->line &&
+                (script || d->code == MD_ERR_LIMIT))
+                return true;
+    return false;
+}
+
+/* A password assigned in plain text to a variable (or written in a
+ * hashtable) is in the change as much as one written where it is used
+ * (MP020). */
+static void
+plaintext_variable(struct md_change *c, const struct md_ps_note *n)
+{
+    struct md_evidence *ev = md_rec_new(&c->arena, "secret.plaintext", NULL);
+    if (!ev) {
+        c->nomem = true;
+        return;
+    }
+    ev->input = c->file.inputs;
+    ev->line = n->line;
+    ev->text = n->text; /* masked */
+    ev->text_len = n->text ? strlen(n->text) : 0;
+    md_ev_strz(ev, "what", n->reason);
+    op_add(c, MD_OP_RECORD, ev, NULL, NULL);
+}
+
+/* Is line t a comment of a script: #, <# … #> (*in: inside one), cmd's
+ * REM and ::, as the parser has them? */
+static bool
+comment_line(struct md_slice t, bool cmd, bool *in)
+{
+    if (cmd) {
+        if (t.len && t.ptr[0] == '@')
+            t = md_slice_trim(md_slice_of(t.ptr + 1, t.len - 1));
+        return md_slice_istarts(t, "::") ||
+               (md_slice_istarts(t, "rem") &&
+                (t.len == 3 || t.ptr[3] == ' ' || t.ptr[3] == '\t'));
+    }
+    if (*in) {
+        *in = md_slice_ifind(t, "#>") < 0;
+        return true;
+    }
+    if (md_slice_istarts(t, "<#")) {
+        *in = md_slice_ifind(t, "#>") < 2;
+        return true;
+    }
+    return t.len && t.ptr[0] == '#';
+}
+
+/* Lines of the script the parser read that hold more than comments. */
+static size_t
+content_lines(const struct md_change *c, bool cmd)
+{
+    size_t n = 0;
+    bool in = false;
+    const char *s = c->text.ptr, *end = s ? s + c->text.len : NULL;
+    while (s && s < end) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        struct md_slice t =
+            md_slice_trim(md_slice_of(s, (size_t)((nl ? nl : end) - s)));
+        n += t.len && !comment_line(t, cmd, &in);
+        s = nl ? nl + 1 : end;
+    }
+    return n;
 }
 
 static enum md_status fail(struct md_change *c, enum md_status st,
@@ -1139,6 +1336,24 @@ slurp(struct md_change *c, const char *path, const struct md_limits *lim,
     return MD_OK;
 }
 
+/* UTF-32 (Out-File -Encoding utf32 writes it): a byte order mark, or
+ * ASCII with three NULs after (or before) every byte. UTF-16 would read
+ * it as text with a NUL between characters. */
+static bool
+utf32(const unsigned char *d, size_t len)
+{
+    if (len >= 4 && ((d[0] == 0xFF && d[1] == 0xFE && !d[2] && !d[3]) ||
+                     (!d[0] && !d[1] && d[2] == 0xFE && d[3] == 0xFF)))
+        return true;
+    size_t n = len < 4096 ? len / 4 : 1024, le = 0, be = 0;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *u = d + 4 * i;
+        le += u[0] && !u[1] && !u[2] && !u[3];
+        be += !u[0] && !u[1] && !u[2] && u[3];
+    }
+    return n >= 2 && (le * 10 >= n * 9 || be * 10 >= n * 9);
+}
+
 /* Decode to c->text and tell a .reg file from a script. */
 static enum md_status
 sniff(struct md_change *c, const unsigned char *data, size_t len)
@@ -1147,6 +1362,10 @@ sniff(struct md_change *c, const unsigned char *data, size_t len)
                      (data[0] == 0x1f && data[1] == 0x8b)))
         return fail(c, MD_ERR_USAGE, "'%s' is an archive%s", c->path,
                     ": --change takes one .reg file, script or transcript");
+    if (utf32(data, len))
+        return fail(c, MD_ERR_ENCODING, "'%s' is in UTF-32%s", c->path,
+                    ", which marsdiag does not read: save it as UTF-8 "
+                    "or UTF-16");
     size_t bom = 0;
     enum md_encoding enc =
         md_encoding_detect(data, len < 4096 ? len : 4096, &bom);
@@ -1189,6 +1408,87 @@ diagnostics(struct md_change *c)
     }
 }
 
+/* A PowerShell script is read whole first (review_ps.c): the parser then
+ * reads c->text as it prepared it, here-string bodies empty and passwords
+ * held in variables masked. */
+static enum md_status
+prepare_script(struct md_change *c, const struct md_limits *lim,
+               struct md_ps_script *ps)
+{
+    /* A NUL (U+0000 of UTF-16) would make the text binary. */
+    char *nul = c->text.len ? memchr(c->text.ptr, '\0', c->text.len) : NULL;
+    for (; nul;
+         nul = memchr(nul, '\0', c->text.len - (size_t)(nul - c->text.ptr)))
+        *nul = '?';
+    char why[200] = "";
+    enum md_status st = md_ps_read(&c->arena, c->text.ptr, c->text.len, lim, ps,
+                                   why, sizeof why);
+    if (st == MD_ERR_LIMIT)
+        return fail(c, st, "'%s' is too long to review: %s", c->path, why);
+    if (st != MD_OK)
+        return fail(c, st, "cannot read '%s': %s", c->path, md_status_str(st));
+    if (ps->unchanged)
+        return MD_OK;
+    md_buf_free(&c->text);
+    c->text = ps->text;
+    ps->text = (struct md_buf)MD_BUF_INIT(0);
+    return MD_OK;
+}
+
+/*
+ * A file none of whose statements marsdiag understands is no change it
+ * can review (a web.config, a shell script, JSON): saying that it changes
+ * nothing would be a clean verdict on nothing. content is how many lines
+ * hold more than comments; an empty or comment-only file changes nothing
+ * and is reviewed as such.
+ */
+static enum md_status
+check_understood(struct md_change *c, size_t content)
+{
+    size_t unread = 0;
+    uint64_t first = 0;
+    for (size_t i = 0; i < c->nskips; i++) {
+        if (c->skips[i].understood)
+            return MD_OK;
+        first = unread++ ? first : c->skips[i].line;
+    }
+    if (c->nactions || (!unread && !content))
+        return MD_OK;
+    if (unread)
+        return fail(c, MD_ERR_SYNTAX,
+                    "nothing in '%s' is a change marsdiag understands: %zu "
+                    "statement%s not understood (the first at line %llu)",
+                    c->path, unread, unread == 1 ? "" : "s",
+                    (unsigned long long)first);
+    return fail(c, MD_ERR_SYNTAX,
+                "nothing in '%s' is a change marsdiag understands: its %zu "
+                "line%s hold%s no statement",
+                c->path, content, content == 1 ? "" : "s",
+                content == 1 ? "s" : "");
+}
+
+/* The records the parser made of the change file (and, for a PowerShell
+ * script, what its reader says) into actions, operations and skips. */
+static void
+apply_records(struct md_change *c, const struct collect *k,
+              const struct md_ps_script *ps, bool pwsh,
+              const struct md_limits *lim)
+{
+    for (size_t i = 0; pwsh && i < ps->nnotes; i++)
+        skip_add(c, ps->notes[i].understood, ps->notes[i].reason,
+                 ps->notes[i].line, ps->notes[i].text);
+    for (size_t i = 0; i < k->n; i++) {
+        if (read_in_part(c, k->v[i], ps != NULL))
+            continue;
+        if (!ps)
+            reg_record(c, k->v[i], true);
+        else if (!pwsh || !splat_record(c, k->v[i], ps, lim))
+            script_record(c, k->v[i], lim);
+    }
+    for (size_t i = 0; pwsh && i < ps->nplain; i++)
+        plaintext_variable(c, &ps->plain[i]);
+}
+
 enum md_status
 md_change_read(const char *path, const struct md_limits *lim,
                struct md_change **out)
@@ -1202,45 +1502,52 @@ md_change_read(const char *path, const struct md_limits *lim,
     md_bundle_init(&c->file, path);
     unsigned char *data = NULL;
     size_t len = 0;
+    struct md_ps_script ps = {0};
     enum md_status st = slurp(c, path, lim, &data, &len);
     if (st == MD_OK)
         st = sniff(c, data, len);
-    if (st != MD_OK) {
-        free(data);
-        return st;
-    }
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    const struct md_parser *p = !strcmp(c->type, "reg")
-                                    ? md_parser_find("reg")
-                                    : &md_parser_pscapture_changes;
+    bool script = st == MD_OK && strcmp(c->type, "reg") != 0;
+    bool pwsh = script && !md_name_has_ext(base, ".cmd") &&
+                !md_name_has_ext(base, ".bat");
+    if (pwsh)
+        st = prepare_script(c, lim, &ps);
+    if (st != MD_OK) {
+        free(data);
+        md_ps_free(&ps);
+        return st;
+    }
+    const struct md_parser *p =
+        script ? &md_parser_pscapture_changes : md_parser_find("reg");
     struct collect k = {.c = c, .max = (size_t)lim->change_records};
     struct md_scan_opts so = {
         .limits = *lim, .on_evidence = collect, .user = &k};
-    st = md_parse_memory(&c->file, p, base, data, len, 0, &so);
+    const char *text = c->text.ptr ? c->text.ptr : "";
+    st = md_parse_memory(&c->file, p, base, pwsh ? text : (void *)data,
+                         pwsh ? c->text.len : len, 0, &so);
     free(data);
     /* Each record is checked against those before it (op_add): a
      * planned change is a few statements, and a review of part of one
      * would mislead, so past the limit there is no review at all. */
     if (st == MD_OK && k.over) {
         free(k.v);
+        md_ps_free(&ps);
         return fail(c, MD_ERR_LIMIT,
                     "'%s' has %zu statements and registry values, more "
                     "than limit 'change_records' (%llu)",
                     path, k.n + k.over, (unsigned long long)k.max);
     }
-    for (size_t i = 0; i < k.n; i++) {
-        if (p == &md_parser_pscapture_changes)
-            script_record(c, k.v[i], lim);
-        else
-            reg_record(c, k.v[i], true);
-    }
+    apply_records(c, &k, script ? &ps : NULL, pwsh, lim);
     free(k.v);
     diagnostics(c);
     if (st == MD_OK && c->nomem)
         st = MD_ERR_NOMEM;
     if (st != MD_OK)
         fail(c, st, "cannot read '%s': %s", path, md_status_str(st));
+    else
+        st = check_understood(c, script ? content_lines(c, !pwsh) : 0);
+    md_ps_free(&ps);
     return st;
 }
 

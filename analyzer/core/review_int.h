@@ -164,6 +164,64 @@ bool md_finding_in(const struct md_verdict_finding *const *v, size_t n,
 bool md_delta_unchanged(const struct md_finding_delta *d,
                         const struct md_verdict_finding *f);
 
+/* ---- a PowerShell change script, read whole first (review_ps.c) --------
+ * Here-strings, passwords held in variables and hashtables for splatting:
+ * what the statement parser, one line at a time, cannot see. */
+
+/* Something the reader says of a line, as a statement not applied. */
+struct md_ps_note {
+    uint64_t line;
+    bool understood;
+    const char *reason;
+    const char *text; /* passwords masked, or NULL: the line */
+};
+
+/* A hashtable assigned to a variable ($p = @{...}). */
+struct md_ps_table {
+    const char *args; /* its pairs as parameters ("-ProxyServer:'http://p'
+                       * -ProxyPort:8080"), or NULL */
+    const char *why;  /* NULL args: why (a value that is not plain) */
+};
+
+/* A variable assigned (a hashtable or anything else) or changed. */
+struct md_ps_event {
+    const char *var; /* the name, without '$' and scope */
+    uint64_t line;
+    size_t table; /* index in tables, or SIZE_MAX */
+    bool change;  /* $p.X = ..., $p += ...: not an assignment */
+};
+
+struct md_ps_script {
+    struct md_buf text; /* what the parser reads: the same lines, here-
+                         * string bodies and hashtable assignments empty,
+                         * passwords masked */
+    bool unchanged;     /* ... the text as it was (no text) */
+    struct md_ps_note *notes; /* in file order */
+    size_t nnotes;
+    struct md_ps_table *tables;
+    struct md_ps_event *events; /* in file order */
+    size_t nevents;
+    struct md_ps_note *plain; /* passwords in plain text the parser does
+                               * not see (a variable's, one in a
+                               * hashtable): line, text and what reads
+                               * it (reason) */
+    size_t nplain;
+};
+
+/* Read s[0..len) (a script decoded to UTF-8) into *ps; strings in arena
+ * a. On MD_ERR_LIMIT (a statement or a file too long to read) err says
+ * why. Free ps with md_ps_free in every case. */
+enum md_status md_ps_read(struct md_arena *a, const char *s, size_t len,
+                          const struct md_limits *lim, struct md_ps_script *ps,
+                          char *err, size_t errlen);
+void md_ps_free(struct md_ps_script *ps);
+
+/* The parameters @name stands for at line (the hashtable last assigned to
+ * $name before it), or NULL and *why, in arena a. */
+const char *md_ps_splat(const struct md_ps_script *ps, struct md_arena *a,
+                        const char *name, size_t len, uint64_t line,
+                        const char **why);
+
 /* SYSTEM's Internet Settings key (HKU\S-1-5-18), the key of
  * WinHttpSettings (64-bit view). */
 #define MD_KEY_SYSTEM_INET                                                     \

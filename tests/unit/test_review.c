@@ -464,6 +464,300 @@ test_bundle_mode_unchanged(void)
     tu_free(&r);
 }
 
+/* ---- what a PowerShell script says beyond one statement --------------- */
+
+/* The skip of line n, or NULL. */
+static const struct md_change_skip *
+skip_at(const struct md_change *c, uint64_t n)
+{
+    for (size_t i = 0; i < c->nskips; i++)
+        if (c->skips[i].line == n)
+            return &c->skips[i];
+    return NULL;
+}
+
+static const char *
+skip_text(const struct md_change *c, uint64_t n)
+{
+    const struct md_change_skip *k = skip_at(c, n);
+    return k && k->text ? k->text : "(none)";
+}
+
+/* A here-string's body is data: a command in it is neither applied nor
+ * listed, with either quote; used as an argument its value is unknown. */
+static void
+test_here_string(void)
+{
+    struct md_change *c = read_change(
+        "hs.ps1", "Set-OBMachineSetting -ProxyServer http://new.example "
+                  "-ProxyPort 8080\n"
+                  "$rollback = @'\n"
+                  "Set-OBMachineSetting -NoProxy\n"
+                  "'@\n"
+                  "$undo = @\"\r\n"
+                  "netsh winhttp reset proxy\r\n"
+                  "  '@ is not the end of a \"@ string\r\n"
+                  "\"@\r\n"
+                  "Set-OBMachineSetting -ProxyServer @\"\n"
+                  "http://p\n"
+                  "\"@\n");
+    CHECK_INT(c->nactions, 1);
+    CHECK_STR(c->actions[0].kind, "set");
+    CHECK_INT(c->actions[0].ev->line, 1);
+    CHECK_INT(nlive(c, "winhttp.proxy"), 0);
+    CHECK_INT(c->nskips, 3);
+    CHECK(skip_at(c, 2) && skip_at(c, 2)->understood);
+    CHECK_STR(skip_text(c, 2), "$rollback = @'…'@");
+    CHECK(skip_at(c, 5) && skip_at(c, 5)->understood);
+    for (uint64_t n = 3; n <= 8; n++)
+        CHECK(n == 5 || !skip_at(c, n));
+    /* An argument: its value is not known offline, nothing applied. */
+    CHECK(skip_at(c, 9) && !skip_at(c, 9)->understood);
+    CHECK(skip_at(c, 9) &&
+          strstr(skip_at(c, 9)->reason, "not known offline") != NULL);
+    md_change_free(c);
+    /* In a transcript the body and its end follow the ">>" prompt. */
+    c = read_change("PowerShell_transcript.FS01.txt",
+                    "PS C:\\> $rollback = @'\n"
+                    ">> Set-OBMachineSetting -NoProxy\n"
+                    ">> '@\n"
+                    "PS C:\\> Set-OBMachineSetting -ProxyServer http://p "
+                    "-ProxyPort 1\n");
+    CHECK_INT(c->nactions, 1);
+    CHECK_INT(c->nskips, 1);
+    CHECK_STR(skip_text(c, 1), "$rollback = @'…'@");
+    md_change_free(c);
+    /* A here-string never closed makes the script one PowerShell refuses;
+     * what follows it is its text. */
+    c = read_change("open.ps1", "$x = @'\nSet-OBMachineSetting -NoProxy\n");
+    CHECK_INT(c->nactions, 0);
+    CHECK_INT(c->nskips, 2);
+    for (size_t i = 0; i < c->nskips; i++) {
+        CHECK_INT(c->skips[i].line, 1);
+        CHECK(c->skips[i].understood ||
+              strstr(c->skips[i].reason, "never closed") != NULL);
+    }
+    md_change_free(c);
+}
+
+/* A splatted hashtable literal is followed: its simple values are the
+ * command's parameters. What cannot be followed is not applied. */
+static void
+test_splat(void)
+{
+    struct md_change *c = read_change(
+        "splat.ps1",
+        "$p=@{ProxyServer='http://x'; ProxyPort=8080}; Set-OBMachineSetting "
+        "@p\n"
+        "$q = [ordered]@{\n"
+        "    ProxyServer = \"http://q.example\"\n"
+        "    ProxyPort   = '3128'\n"
+        "}\n"
+        "Set-OBMachineSetting @q -ProxyUsername bob\n");
+    CHECK_INT(c->nactions, 2);
+    if (c->nactions == 2) {
+        CHECK_STR(c->actions[0].value, "server http://x, port 8080");
+        CHECK_INT(c->actions[0].ev->line, 1);
+        CHECK_STR(c->actions[1].value, "server http://q.example, port 3128, "
+                                       "user bob");
+        CHECK_INT(c->actions[1].ev->line, 6);
+        CHECK_STR(c->actions[1].ev->text,
+                  "Set-OBMachineSetting @q -ProxyUsername bob");
+    }
+    /* Only the last command's proxy is left. */
+    CHECK_STR(str(live(c, "agent.proxy", 0), "value"), "http://q.example");
+    /* The assignments are listed once each, whole, understood. */
+    CHECK_INT(c->nskips, 2);
+    CHECK(skip_at(c, 1) && skip_at(c, 1)->understood);
+    CHECK_STR(skip_text(c, 1), "$p=@{ProxyServer='http://x'; ProxyPort=8080}");
+    CHECK(skip_at(c, 2) && skip_at(c, 2)->understood);
+    md_change_free(c);
+
+    c = read_change("nosplat.ps1",
+                    "Set-OBMachineSetting @p\n"
+                    "$p = @{ProxyServer = $env:PROXY; ProxyPort = 80}\n"
+                    "$p.ProxyPort = 8080\n"
+                    "Set-OBMachineSetting @p\n"
+                    "$r = @{ProxyServer = (Get-Proxy); ProxyPort = 80}\n"
+                    "Set-OBMachineSetting @r\n"
+                    "$s = Get-Settings\n"
+                    "netsh winhttp set proxy @s\n");
+    CHECK_INT(c->nactions, 0);
+    CHECK_INT(nlive(c, "agent.proxy"), 0);
+    const struct md_change_skip *k = skip_at(c, 1);
+    CHECK(k && !k->understood);
+    CHECK(k && !strcmp(k->reason, "splatted arguments (@p) are not "
+                                  "followed: no hashtable is assigned to $p "
+                                  "before it"));
+    CHECK(skip_at(c, 4) && strstr(skip_at(c, 4)->reason, "changed after"));
+    CHECK(skip_at(c, 6) && strstr(skip_at(c, 6)->reason,
+                                  "the value of 'ProxyServer' is not a plain"));
+    CHECK(skip_at(c, 8) &&
+          strstr(skip_at(c, 8)->reason, "$s is not assigned a hashtable"));
+    md_change_free(c);
+}
+
+/* A password held in a variable (a string, a here-string, a hashtable's
+ * value) is masked wherever its assignment is shown, and it is a
+ * plaintext password in the change (MP020). A command's output assigned
+ * to the variable is not a password. */
+static void
+test_password_variables(void)
+{
+    struct md_change *c = read_change(
+        "pw.ps1",
+        "$plain = 'Hunter14Secret'\n"
+        "$sec = ConvertTo-SecureString $plain -AsPlainText -Force\n"
+        "$other = @'\n"
+        "Hunter13Secret\n"
+        "'@\n"
+        "$sec2 = $other | ConvertTo-SecureString -AsPlainText -Force\n"
+        "$pw = \"Hunter12Secret\"\n"
+        "Set-OBMachineSetting -ProxyServer http://p -ProxyPort 1 "
+        "-ProxyUsername u -ProxyPassword $pw\n"
+        "Write-Host Hunter14Secret\n"
+        "$h = @{ProxyServer = 'http://h'; ProxyPort = 2; ProxyUsername = 'u';"
+        " ProxyPassword = 'Hunter11Secret'}\n"
+        "Set-OBMachineSetting @h\n"
+        "$t = @{ ProxyServer = 'http://t'\n"
+        "  ProxyPassword = (ConvertTo-SecureString 'Hunter10Secret' "
+        "-AsPlainText -Force) }\n"
+        "$prompt = Read-Host -AsSecureString -Prompt 'Proxy password please'\n"
+        "Set-OBMachineSetting -ProxyServer http://r -ProxyPort 3 "
+        "-ProxyUsername u -ProxyPassword $prompt\n");
+    static const char *const secrets[] = {"Hunter14Secret", "Hunter13Secret",
+                                          "Hunter12Secret", "Hunter11Secret",
+                                          "Hunter10Secret"};
+    for (size_t i = 0; i < 5; i++)
+        check_no_leak(c, secrets[i]);
+    for (size_t i = 0; i < c->text.len; i++)
+        CHECK(!c->text.ptr || strncmp(c->text.ptr + i, "Hunter", 6));
+    CHECK_STR(skip_text(c, 1), "$plain = '********'");
+    CHECK_STR(skip_text(c, 3), "$other = @'…'@");
+    CHECK(skip_at(c, 4) == NULL);
+    CHECK_STR(skip_text(c, 9), "Write-Host ********");
+    /* The prompt of Read-Host is no password. */
+    CHECK(skip_at(c, 14) &&
+          strstr(skip_at(c, 14)->text, "Proxy password please") != NULL);
+    /* Plaintext: $plain, $other, $pw, the splatted 'Hunter11Secret' (read
+     * as -ProxyPassword) and the hashtable's ConvertTo-SecureString (the
+     * parser never sees it). */
+    size_t lines[8], n = 0;
+    for (size_t i = 0; n < 8 && live(c, "secret.plaintext", i); i++)
+        lines[n++] = live(c, "secret.plaintext", i)->line;
+    CHECK_INT(n, 5);
+    bool seen[20] = {false};
+    for (size_t i = 0; i < n; i++)
+        seen[lines[i] < 20 ? lines[i] : 0] = true;
+    CHECK(seen[1] && seen[3] && seen[7] && seen[11] && seen[13]);
+    md_change_free(c);
+}
+
+/* A file none of whose statements is understood is no change marsdiag
+ * can review; an empty or comment-only one is reviewed (it changes
+ * nothing). */
+static void
+test_nothing_understood(void)
+{
+    static const struct {
+        const char *name, *text, *says;
+    } bad[] = {
+        {"web.config",
+         "<?xml version=\"1.0\"?>\n<configuration>\n  <system.net>\n"
+         "  </system.net>\n</configuration>\n",
+         "5 statements not understood (the first at line 1)"},
+        {"proxy.sh", "#!/bin/sh\nexport http_proxy=http://p:8080\n",
+         "1 statement not understood (the first at line 2)"},
+        {"proxy.json", "{\"ProxyServer\": \"http://p\"}\n",
+         "its 1 line holds no statement"},
+        {"proxy.ndjson", "{\"a\":1}\n{\"b\":2}\n",
+         "its 2 lines hold no statement"},
+        {"proxy.cmd", "REM set it\r\nsetx http_proxy http://p:8080\r\n",
+         "1 statement not understood (the first at line 2)"},
+        {"only.reg", "Windows Registry Editor Version 5.00\r\n\r\ngarbage\r\n",
+         "1 statement not understood"},
+    };
+    struct md_limits lim;
+    md_limits_default(&lim);
+    struct md_change *c;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *path =
+            put_file(bad[i].name, bad[i].text, strlen(bad[i].text));
+        CHECK_INT(md_change_read(path, &lim, &c), MD_ERR_SYNTAX);
+        CHECK(strstr(c->error, "is a change marsdiag understands") != NULL);
+        CHECK(strstr(c->error, bad[i].says) != NULL);
+        if (!strstr(c->error, bad[i].says))
+            fprintf(stderr, "  %s: %s\n", bad[i].name, c->error);
+        md_change_free(c);
+    }
+    static const char *const fine[] = {
+        "", "# nothing yet\n\n<#\n a plan\n#>\n", "REM nothing\r\n:: yet\r\n",
+        "Windows Registry Editor Version 5.00\r\n\r\n"};
+    static const char *const names[] = {"e.ps1", "c.ps1", "c.cmd", "e.reg"};
+    for (size_t i = 0; i < 4; i++) {
+        CHECK_INT(md_change_read(put_file(names[i], fine[i], strlen(fine[i])),
+                                 &lim, &c),
+                  MD_OK);
+        CHECK_INT(c->nactions + c->nskips, 0);
+        md_change_free(c);
+    }
+    /* One understood statement is enough. */
+    c = read_change("one.ps1", "Restart-Service obengine\nfrobnicate\n");
+    CHECK_INT(c->nskips, 2);
+    md_change_free(c);
+    /* UTF-32 (with and without a byte order mark) is not read as UTF-16. */
+    static const unsigned char u32[] = {0xFF, 0xFE, 0, 0, 'l',  0, 0, 0,
+                                        's',  0,    0, 0, '\n', 0, 0, 0};
+    CHECK_INT(md_change_read(put_file("u32.ps1", u32, sizeof u32), &lim, &c),
+              MD_ERR_ENCODING);
+    CHECK(strstr(c->error, "UTF-32") != NULL);
+    md_change_free(c);
+    CHECK_INT(
+        md_change_read(put_file("u32b.ps1", u32 + 4, sizeof u32 - 4), &lim, &c),
+        MD_ERR_ENCODING);
+    md_change_free(c);
+}
+
+/* A statement the parser cut (a line past 'line_bytes') is not applied:
+ * it is listed as not understood, once. */
+static void
+test_cut_statement(void)
+{
+    struct md_limits lim;
+    md_limits_default(&lim);
+    lim.line_bytes = 64;
+    static const char text[] =
+        "netsh winhttp set proxy proxy.example:3128\n"
+        "Set-OBMachineSetting -ProxyServer http://aaaaaaaaaaaaaaaaaaaaaaaaaa"
+        "aaaaaaaaaaaaa -ProxyPort 8080\n";
+    struct md_change *c;
+    CHECK_INT(md_change_read(put_file("cut.ps1", text, strlen(text)), &lim, &c),
+              MD_OK);
+    CHECK_INT(c->nactions, 1);
+    CHECK_STR(c->actions[0].target, "winhttp");
+    CHECK_INT(nlive(c, "agent.proxy"), 0);
+    CHECK_INT(c->nskips, 1);
+    CHECK(skip_at(c, 2) && !skip_at(c, 2)->understood &&
+          strstr(skip_at(c, 2)->reason, "line_bytes") != NULL);
+    md_change_free(c);
+    /* A .reg value cut at 'reg_value_bytes' is not written either. */
+    md_limits_default(&lim);
+    lim.reg_value_bytes = 32;
+    static const char reg[] =
+        "Windows Registry Editor Version 5.00\r\n\r\n"
+        "[" SYS_IS "]\r\n"
+        "\"ProxyServer\"=\"http://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        "aaaaaaaaaa:8080\"\r\n"
+        "\"ProxyEnable\"=dword:00000001\r\n";
+    CHECK_INT(md_change_read(put_file("cut.reg", reg, strlen(reg)), &lim, &c),
+              MD_OK);
+    CHECK_INT(c->nactions, 1);
+    CHECK_INT(nlive(c, "reg.value"), 1);
+    CHECK(skip_at(c, 4) && !skip_at(c, 4)->understood &&
+          strstr(skip_at(c, 4)->reason, "reg_value_bytes") != NULL);
+    md_change_free(c);
+}
+
 /* ---- whole reviews ------------------------------------------------------ */
 
 static bool
@@ -607,6 +901,11 @@ main(void)
         TU_TEST(test_transcript),
         TU_TEST(test_bad_files),
         TU_TEST(test_bundle_mode_unchanged),
+        TU_TEST(test_here_string),
+        TU_TEST(test_splat),
+        TU_TEST(test_password_variables),
+        TU_TEST(test_nothing_understood),
+        TU_TEST(test_cut_statement),
         TU_TEST(test_review_pac_in_agent),
         TU_TEST(test_review_empty_machine),
         TU_TEST(test_review_delete_source),

@@ -44,8 +44,10 @@
  * changed values alone. The empty state written for a deleted SYSTEM
  * source is HKU\S-1-5-18's, also in per-machine mode. Variables
  * ($proxy) and control flow (if, foreach) are not evaluated: a statement
- * using a variable's value is "not understood", and the commands inside
- * a block are applied as if each ran once.
+ * using a variable's value is "not understood" (but a splatted hashtable
+ * literal, @p, is followed), and the commands inside a block are applied
+ * as if each ran once. A here-string's body is never a statement; a
+ * string assigned to a variable that feeds a password is masked.
  *
  * Findings are compared by rule and subject (a subject that names a list
  * element by position is compared by the element's identity: a SID, a
@@ -104,7 +106,9 @@ struct md_change {
     struct md_bundle file; /* the change file as read (its input, its
                             * diagnostics); records point into it */
     struct md_arena arena;
-    struct md_buf text; /* the file decoded to UTF-8 */
+    struct md_buf text; /* the file decoded to UTF-8; a PowerShell
+                         * script as its parser read it (here-string
+                         * bodies empty, passwords masked) */
     struct md_change_action *actions;
     size_t nactions, capactions;
     struct md_change_skip *skips;
@@ -119,8 +123,10 @@ struct md_change {
  * Read the change file at path (a single text file; its kind is told by
  * its first line: a .reg header, else PowerShell or cmd). Returns MD_OK
  * with *out set, or an error with *out set too and (*out)->error saying
- * why (a folder, an archive, a binary file, unreadable). Free with
- * md_change_free in every case.
+ * why (a folder, an archive, a binary or UTF-32 file, unreadable;
+ * MD_ERR_SYNTAX: nothing in it is understood, not even as harmless, and
+ * it is not empty or only comments). Free with md_change_free in every
+ * case.
  */
 enum md_status md_change_read(const char *path, const struct md_limits *lim,
                               struct md_change **out);
