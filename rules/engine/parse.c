@@ -458,17 +458,24 @@ parse_cmp(struct parser *p, uint64_t depth)
     return n;
 }
 
+/* The 'expr_depth' limit is reached here: say so (with what counted,
+ * when it is more than parentheses and 'not') and stop. */
+static struct node *
+too_deep(struct parser *p, const char *how)
+{
+    md_expr_error(p->src, p->off,
+                  "expression nested too deeply: limit 'expr_depth' (%llu) "
+                  "reached%s",
+                  (unsigned long long)p->max_depth, how);
+    p->t = T_ERR;
+    return NULL;
+}
+
 static struct node *
 parse_not(struct parser *p, uint64_t depth)
 {
-    if (depth > p->max_depth) {
-        md_expr_error(p->src, p->off,
-                   "expression nested too deeply: limit 'expr_depth' (%llu) "
-                   "reached",
-                   (unsigned long long)p->max_depth);
-        p->t = T_ERR;
-        return NULL;
-    }
+    if (depth > p->max_depth)
+        return too_deep(p, "");
     if (p->t != T_NOT)
         return parse_cmp(p, depth);
     struct node *n = mknode(p, N_NOT, p->off);
@@ -488,14 +495,8 @@ parse_binary(struct parser *p, uint64_t depth, enum tok op)
          * long, and the checker, evaluator and tracer recurse into it:
          * each link counts toward expr_depth like a parenthesis (a chain
          * of 100 000 overflowed the stack). */
-        if (depth + ++links > p->max_depth) {
-            md_expr_error(p->src, p->off,
-                          "expression nested too deeply: limit 'expr_depth' "
-                          "(%llu) reached (each 'and'/'or' of a chain counts)",
-                          (unsigned long long)p->max_depth);
-            p->t = T_ERR;
-            return NULL;
-        }
+        if (depth + ++links > p->max_depth)
+            return too_deep(p, " (each 'and'/'or' of a chain counts)");
         struct node *n = mknode(p, op == T_OR ? N_OR : N_AND, p->off);
         if (!n || !next(p))
             return NULL;
